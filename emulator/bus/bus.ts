@@ -1,0 +1,118 @@
+/**
+ * Physical address space of one machine (or one VM's guest-physical space):
+ * a RAM window plus MMIO regions. The CPU reaches everything through this.
+ */
+
+/** A memory-mapped device. Offsets are relative to the region's base. */
+export interface MmioDevice {
+  readonly name: string;
+  /** Reads `size` bytes (1, 2 or 4) at `offset`; returns the value zero-extended (as an unsigned number). */
+  read(offset: number, size: number): number;
+  /** Writes the low `size` bytes of `value` at `offset`. */
+  write(offset: number, size: number, value: number): void;
+}
+
+export interface MmioRegion {
+  readonly base: number;
+  readonly size: number;
+  readonly device: MmioDevice;
+}
+
+/** Thrown by the bus for an access to an address where nothing is mapped; the MMU turns it into an access fault. */
+export class BusError extends Error {
+  constructor(readonly address: number, readonly write: boolean) {
+    super(`${write ? 'store to' : 'load from'} unmapped physical address 0x${(address >>> 0).toString(16).padStart(8, '0')}`);
+  }
+}
+
+export const DEFAULT_RAM_BASE = 0x80000000;
+
+export class Bus {
+  readonly ram: Uint8Array;
+  /** Word and halfword views of `ram`, for aligned fast paths. */
+  readonly ram32: Int32Array;
+  readonly ram16: Uint16Array;
+  readonly ramBase: number;
+  readonly ramSize: number;
+  private readonly regions: MmioRegion[] = [];
+  /** Called with the RAM offset of every store that may hit code, so decode caches stay coherent. */
+  onRamWrite: ((offset: number, size: number) => void) | undefined;
+
+  constructor(ramSize: number, ramBase = DEFAULT_RAM_BASE) {
+    if (ramSize <= 0 || ramSize % 4096 !== 0) throw new Error(`RAM size must be a positive multiple of 4 KiB, got ${ramSize}`);
+    this.ramBase = ramBase >>> 0;
+    this.ramSize = ramSize;
+    this.ram = new Uint8Array(ramSize);
+    this.ram32 = new Int32Array(this.ram.buffer);
+    this.ram16 = new Uint16Array(this.ram.buffer);
+  }
+
+  /** Maps a device; refuses overlaps with RAM or with other regions. */
+  map(base: number, size: number, device: MmioDevice): void {
+    base >>>= 0;
+    const end = base + size;
+    const overlaps = (b: number, s: number) => base < b + s && b < end;
+    if (overlaps(this.ramBase, this.ramSize)) throw new Error(`device ${device.name} at 0x${base.toString(16)} overlaps RAM`);
+    for (const r of this.regions) {
+      if (overlaps(r.base, r.size)) throw new Error(`device ${device.name} at 0x${base.toString(16)} overlaps ${r.device.name} at 0x${r.base.toString(16)}`);
+    }
+    this.regions.push({ base, size, device });
+  }
+
+  get mmioRegions(): readonly MmioRegion[] {
+    return this.regions;
+  }
+
+  /** Offset into RAM of `pa` when [pa, pa+size) lies in RAM, else -1. */
+  ramOffset(pa: number, size: number): number {
+    const off = (pa - this.ramBase) >>> 0;
+    return off + size <= this.ramSize ? off : -1;
+  }
+
+  findRegion(pa: number): MmioRegion | undefined {
+    pa >>>= 0;
+    for (const r of this.regions) if (pa - r.base >= 0 && pa - r.base < r.size) return r;
+    return undefined;
+  }
+
+  /** Reads 1, 2 or 4 bytes (any alignment inside RAM); returns an unsigned value. */
+  read(pa: number, size: number): number {
+    const off = this.ramOffset(pa, size);
+    if (off >= 0) {
+      const m = this.ram;
+      if (size === 4) return (m[off] | (m[off + 1] << 8) | (m[off + 2] << 16) | (m[off + 3] << 24)) >>> 0;
+      if (size === 2) return m[off] | (m[off + 1] << 8);
+      return m[off];
+    }
+    const r = this.findRegion(pa);
+    if (!r) throw new BusError(pa, false);
+    return r.device.read((pa >>> 0) - r.base, size) >>> 0;
+  }
+
+  write(pa: number, size: number, value: number): void {
+    const off = this.ramOffset(pa, size);
+    if (off >= 0) {
+      const m = this.ram;
+      m[off] = value;
+      if (size >= 2) m[off + 1] = value >>> 8;
+      if (size === 4) {
+        m[off + 2] = value >>> 16;
+        m[off + 3] = value >>> 24;
+      }
+      if (this.onRamWrite) this.onRamWrite(off, size);
+      return;
+    }
+    const r = this.findRegion(pa);
+    if (!r) throw new BusError(pa, true);
+    r.device.write((pa >>> 0) - r.base, size, value);
+  }
+
+  /** Copies bytes into RAM (loaders, debugger writes); throws a BusError if any byte is outside RAM. */
+  loadBytes(pa: number, bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const off = this.ramOffset(pa, bytes.length);
+    if (off < 0) throw new BusError(pa, true);
+    this.ram.set(bytes, off);
+    if (this.onRamWrite) this.onRamWrite(off, bytes.length);
+  }
+}

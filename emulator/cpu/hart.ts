@@ -1,0 +1,331 @@
+/**
+ * One RISC-V hart: registers, privilege, CSRs, traps and interrupts, and the
+ * run loop around the execution engine. The host (a bare machine or the
+ * hypervisor) sees it through `HartHost`.
+ */
+import { Bus } from '../bus/bus';
+import type { IrqLine } from '../devices/irq';
+import { Access, Cause, IRQ_PRIORITY, MSTATUS, Priv } from './constants';
+import { CsrFile } from './csr';
+import { Mmu } from './mmu';
+import { Exit, RunFunction, buildInterpreter } from './interpreter';
+import { TRAP } from './signals';
+
+export interface HartHost {
+  /** The machine's mtime, in timebase ticks. */
+  time(): number;
+  /**
+   * A trap that would enter M-mode. Return true when the host handled it (a
+   * hypervisor serving an S-mode ecall, or stopping a faulted VM); the hart then
+   * does not enter M-mode.
+   */
+  onMachineTrap?(hart: Hart, mcause: number, tval: number): boolean;
+  /** A watched memory location was accessed (data breakpoints, HTIF tohost). */
+  onWatch?(hart: Hart, pa: number, size: number, access: Access, value: number): void;
+}
+
+export const enum StopReason {
+  /** The instruction budget ran out. */
+  Limit = 'limit',
+  Breakpoint = 'breakpoint',
+  /** Waiting for an interrupt (wfi). */
+  Wfi = 'wfi',
+  /** The host or a device asked to stop (`requestStop`). */
+  Requested = 'requested',
+}
+
+export class Hart {
+  /** x0..x31, plus x[32]: the sink that writes to x0 are decoded into. */
+  readonly x = new Int32Array(33);
+  pc = 0;
+  priv: Priv = Priv.M;
+  retired = 0;
+  idleCycles = 0;
+  waiting = false;
+  readonly csr: CsrFile;
+  readonly mmu: Mmu;
+  readonly breakpoints = new Set<number>();
+  /** True while one instruction runs in slow mode (state flushed; MMIO allowed). */
+  slow = false;
+  exit: Exit = Exit.Limit;
+  stopReason: StopReason = StopReason.Limit;
+  /** Why the host asked to stop, if it did. */
+  private stopRequest: string | undefined;
+  private pendingCause = 0;
+  private pendingTval = 0;
+  private readonly runFn: RunFunction;
+
+  constructor(
+    readonly bus: Bus,
+    readonly hartId: number,
+    private readonly host: HartHost,
+  ) {
+    this.csr = new CsrFile(this);
+    this.mmu = new Mmu(bus, this);
+    this.runFn = buildInterpreter(this, this.mmu, this.mmu.code);
+  }
+
+  // ---- interfaces for the CSR file and the MMU ----------------------------------
+
+  time(): number {
+    return this.host.time();
+  }
+  translationChanged(): void {
+    this.mmu.refresh();
+  }
+  interruptsChanged(): void {
+    // Interrupts are re-evaluated after every slow-mode instruction; nothing to do here.
+  }
+  mstatus(): number {
+    return this.csr.mstatus;
+  }
+  satp(): number {
+    return this.csr.satp;
+  }
+  watchHit(pa: number, size: number, access: Access, value: number): void {
+    this.host.onWatch?.(this, pa, size, access, value);
+  }
+
+  /** An interrupt-pending wire into mip (MSIP, MTIP, MEIP, SEIP, STIP, SSIP). */
+  irqLine(bit: number): IrqLine {
+    return {
+      set: (level: boolean) => {
+        if (level) this.csr.mipLines |= 1 << bit;
+        else this.csr.mipLines &= ~(1 << bit);
+      },
+    };
+  }
+
+  /** Ask the run loop to stop after the current instruction (devices, debugger, host). */
+  requestStop(why: string): void {
+    this.stopRequest = why;
+  }
+  get stopRequestReason(): string | undefined {
+    return this.stopRequest;
+  }
+
+  // ---- exceptions ---------------------------------------------------------------
+
+  exception(cause: number, tval: number): unknown {
+    this.pendingCause = cause;
+    this.pendingTval = tval >>> 0;
+    return TRAP;
+  }
+
+  illegal(word: number): unknown {
+    return this.exception(Cause.IllegalInsn, word);
+  }
+
+  /** Illegal instruction for the instruction at pc (sync ops run with pc flushed). */
+  private illegalHere(): unknown {
+    const pa = this.mmu.peekTranslate(this.pc, Access.Fetch);
+    let word = 0;
+    if (pa !== undefined && this.bus.ramOffset(pa, 4) >= 0) word = this.bus.read(pa, 4);
+    return this.illegal(word);
+  }
+
+  ecall(): unknown {
+    return this.exception(this.priv === Priv.U ? Cause.EcallU : this.priv === Priv.S ? Cause.EcallS : Cause.EcallM, 0);
+  }
+
+  ebreak(pc: number): unknown {
+    return this.exception(Cause.Breakpoint, pc);
+  }
+
+  takePendingTrap(): void {
+    this.trap(this.pendingCause, this.pendingTval, false);
+  }
+
+  /** Enters the trap handler for `code` (an exception, or an interrupt when `interrupt`). */
+  trap(code: number, tval: number, interrupt: boolean): void {
+    const c = this.csr;
+    const deleg = interrupt ? c.mideleg : c.medeleg;
+    const toS = this.priv !== Priv.M && ((deleg >>> code) & 1) === 1;
+    const mcause = interrupt ? (0x80000000 | code) >>> 0 : code;
+    this.mmu.reservation = -1;
+    this.waiting = false;
+    if (!toS && this.host.onMachineTrap?.(this, mcause, tval)) return;
+    const ms = c.mstatus;
+    if (toS) {
+      c.sepc = this.pc;
+      c.scause = mcause;
+      c.stval = tval;
+      c.mstatus = (ms & ~(MSTATUS.SPIE | MSTATUS.SIE | MSTATUS.SPP)) |
+        (ms & MSTATUS.SIE ? MSTATUS.SPIE : 0) | (this.priv === Priv.S ? MSTATUS.SPP : 0);
+      this.priv = Priv.S;
+      this.pc = trapVector(c.stvec, code, interrupt);
+    } else {
+      c.mepc = this.pc;
+      c.mcause = mcause;
+      c.mtval = tval;
+      c.mstatus = (ms & ~(MSTATUS.MPIE | MSTATUS.MIE | MSTATUS.MPP)) |
+        (ms & MSTATUS.MIE ? MSTATUS.MPIE : 0) | (this.priv << MSTATUS.MPP_SHIFT);
+      this.priv = Priv.M;
+      this.pc = trapVector(c.mtvec, code, interrupt);
+    }
+    this.mmu.refresh();
+  }
+
+  /** Takes the highest-priority pending and enabled interrupt, if any. */
+  checkInterrupts(): boolean {
+    const c = this.csr;
+    const pending = c.mip & c.mie;
+    if (pending === 0) return false;
+    this.waiting = false;
+    const ms = c.mstatus;
+    const toM = pending & ~c.mideleg;
+    const mEnabled = this.priv !== Priv.M || (ms & MSTATUS.MIE) !== 0;
+    const toS = pending & c.mideleg;
+    const sEnabled = this.priv === Priv.U || (this.priv === Priv.S && (ms & MSTATUS.SIE) !== 0);
+    const candidates = (mEnabled ? toM : 0) | (sEnabled ? toS : 0);
+    if (candidates === 0) return false;
+    // M-level interrupts outrank S-level ones, then the architectural order.
+    const set = mEnabled && toM ? toM : candidates;
+    for (const bit of IRQ_PRIORITY) {
+      if (set & (1 << bit)) {
+        this.trap(bit, 0, true);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- privileged instructions -------------------------------------------------
+
+  mret(): number {
+    if (this.priv !== Priv.M) throw this.illegalHere();
+    const c = this.csr;
+    const ms = c.mstatus;
+    const mpp = ((ms & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) as Priv;
+    let v = (ms & ~(MSTATUS.MIE | MSTATUS.MPP)) | (ms & MSTATUS.MPIE ? MSTATUS.MIE : 0) | MSTATUS.MPIE;
+    if (mpp !== Priv.M) v &= ~MSTATUS.MPRV;
+    c.mstatus = v;
+    this.priv = mpp;
+    this.mmu.reservation = -1;
+    this.mmu.refresh();
+    return c.mepc >>> 0;
+  }
+
+  sret(): number {
+    if (this.priv === Priv.U || (this.priv === Priv.S && this.csr.mstatus & MSTATUS.TSR)) throw this.illegalHere();
+    const c = this.csr;
+    const ms = c.mstatus;
+    const spp = ms & MSTATUS.SPP ? Priv.S : Priv.U;
+    c.mstatus = ((ms & ~(MSTATUS.SIE | MSTATUS.SPP | MSTATUS.MPRV)) | (ms & MSTATUS.SPIE ? MSTATUS.SIE : 0) | MSTATUS.SPIE);
+    this.priv = spp;
+    this.mmu.reservation = -1;
+    this.mmu.refresh();
+    return c.sepc >>> 0;
+  }
+
+  wfi(): void {
+    if (this.priv === Priv.U || (this.priv === Priv.S && this.csr.mstatus & MSTATUS.TW)) throw this.illegalHere();
+    if ((this.csr.mip & this.csr.mie) === 0) this.waiting = true;
+  }
+
+  sfenceVma(_va: number, _asid: number): void {
+    if (this.priv === Priv.U || (this.priv === Priv.S && this.csr.mstatus & MSTATUS.TVM)) throw this.illegalHere();
+    this.mmu.refresh();
+  }
+
+  fenceI(): void {
+    // The decode cache is coherent with every store; a compiling tier would drop its code here.
+  }
+
+  /** CSR instruction semantics: privilege and read-only checks, then read-modify-write. */
+  csrAccess(num: number, kind: 'W' | 'S' | 'C', value: number, _readsRd: boolean, writesForSetClear: boolean): number {
+    const writes = kind === 'W' || writesForSetClear;
+    const priv = this.priv;
+    if (((num >>> 8) & 3) > priv) throw this.illegalHere();
+    if (writes && num >>> 10 === 3) throw this.illegalHere();
+    if (num === 0x180 && priv === Priv.S && this.csr.mstatus & MSTATUS.TVM) throw this.illegalHere();
+    if (!this.csr.counterAllowed(num, priv)) throw this.illegalHere();
+    const old = this.csr.read(num);
+    if (old === undefined) throw this.illegalHere();
+    if (writes) {
+      const v = kind === 'W' ? value : kind === 'S' ? old | value : old & ~value;
+      this.csr.write(num, v);
+    }
+    return old | 0;
+  }
+
+  // ---- running ------------------------------------------------------------------
+
+  /**
+   * Runs up to `limit` instructions (a trap counts as one, so a trap loop still
+   * ends). Returns the number retired; `stopReason` says why it returned.
+   */
+  run(limit: number): number {
+    const start = this.retired;
+    let budget = limit;
+    this.stopReason = StopReason.Limit;
+    this.stopRequest = undefined;
+    while (budget > 0) {
+      this.checkInterrupts();
+      if (this.waiting) {
+        this.stopReason = StopReason.Wfi;
+        break;
+      }
+      budget -= this.runFn(budget, false);
+      const exit = this.exit;
+      if (exit === Exit.Breakpoint) {
+        this.stopReason = StopReason.Breakpoint;
+        break;
+      }
+      if (exit === Exit.Trap) budget--;
+      else if (exit === Exit.Retry) budget -= this.stepSlow();
+      if (this.stopRequest !== undefined) {
+        this.stopReason = StopReason.Requested;
+        break;
+      }
+    }
+    return this.retired - start;
+  }
+
+  /** Executes exactly one instruction (or takes one trap), ignoring breakpoints. */
+  step(): void {
+    this.stopReason = StopReason.Limit;
+    this.stopRequest = undefined;
+    this.checkInterrupts();
+    if (this.waiting) {
+      this.stopReason = StopReason.Wfi;
+      return;
+    }
+    this.stepSlow();
+    if (this.stopRequest !== undefined) this.stopReason = StopReason.Requested;
+    else if (this.waiting) this.stopReason = StopReason.Wfi;
+  }
+
+  /** One instruction in slow mode; returns the budget it used (1). */
+  private stepSlow(): number {
+    this.slow = true;
+    try {
+      this.runFn(1, true);
+    } finally {
+      this.slow = false;
+    }
+    return 1;
+  }
+
+  /** Resets to the power-on state with the pc at `entry`. */
+  reset(entry: number): void {
+    this.x.fill(0);
+    this.pc = entry >>> 0;
+    this.priv = Priv.M;
+    this.waiting = false;
+    const c = this.csr;
+    c.mstatus = 0;
+    c.medeleg = c.mideleg = c.mie = c.mipSoft = 0;
+    c.mtvec = c.stvec = c.mepc = c.sepc = c.mcause = c.scause = c.mtval = c.stval = 0;
+    c.mscratch = c.sscratch = c.satp = c.mcounteren = c.scounteren = 0;
+    c.pmpcfg.fill(0);
+    c.pmpaddr.fill(0);
+    this.mmu.reservation = -1;
+    this.mmu.refresh();
+  }
+}
+
+function trapVector(tvec: number, code: number, interrupt: boolean): number {
+  const base = tvec & ~3;
+  return ((tvec & 1) && interrupt ? base + 4 * code : base) >>> 0;
+}

@@ -1,0 +1,384 @@
+/**
+ * A hart's view of memory: Sv32 translation with A/D updates, MPRV/SUM/MXR,
+ * per-access-kind TLBs, misaligned accesses performed byte by byte, and the
+ * fast paths for aligned RAM. Faults are raised through the hart.
+ *
+ * In the interpreter's fast mode an access to MMIO or to a watched page does not
+ * happen: it throws RETRY and the instruction is executed again in slow mode with
+ * the hart's state flushed, so devices see exact time and watchpoints stop exactly.
+ */
+import { Bus, BusError } from '../bus/bus';
+import { Access, Cause, MSTATUS, Priv } from './constants';
+import { DecodeCache, DecodePage } from './decode-cache';
+import { RETRY } from './signals';
+
+/** What the MMU needs from its hart. */
+export interface MmuHost {
+  readonly priv: Priv;
+  readonly slow: boolean;
+  mstatus(): number;
+  satp(): number;
+  /** Returns the signal to throw for exception `cause` with trap value `tval`. */
+  exception(cause: number, tval: number): unknown;
+  /** A watched RAM location was accessed (slow mode only). */
+  watchHit(pa: number, size: number, access: Access, value: number): void;
+}
+
+const TLB_SIZE = 256;
+const PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
+const PAGE_FAULT = [Cause.InsnPageFault, Cause.LoadPageFault, Cause.StorePageFault];
+const ACCESS_FAULT = [Cause.InsnAccessFault, Cause.LoadAccessFault, Cause.StoreAccessFault];
+
+/** Page flags (per RAM page): watched for loads / for stores. */
+export const WATCH_LOAD = 1, WATCH_STORE = 2;
+
+class Tlb {
+  readonly tag = new Int32Array(TLB_SIZE).fill(-1);
+  /** Physical page base (for MMIO) and RAM offset of the page (-1 when not RAM). */
+  readonly ppage = new Float64Array(TLB_SIZE);
+  readonly ramOff = new Int32Array(TLB_SIZE);
+  flush(): void {
+    this.tag.fill(-1);
+  }
+}
+
+export class Mmu {
+  readonly ram: Uint8Array;
+  readonly ram32: Int32Array;
+  readonly ram16: Uint16Array;
+  readonly ramBase: number;
+  readonly ramSize: number;
+  readonly code: DecodeCache;
+  /** WATCH_* flags per RAM page; set by the debugger and by HTIF. */
+  readonly watch: Uint8Array;
+  /** Exact watched addresses (physical), consulted only on watched pages. */
+  readonly watchRanges: Array<{ pa: number; size: number; access: number }> = [];
+
+  private readonly tlbs = [new Tlb(), new Tlb(), new Tlb()];
+  /** Whether loads/stores are translated, and with which privilege (MPRV applied). */
+  private dataTranslate = false;
+  private dataPriv: Priv = Priv.M;
+  private fetchTranslate = false;
+
+  /** LR/SC reservation: physical address, or -1. */
+  reservation = -1;
+
+  constructor(readonly bus: Bus, private readonly hart: MmuHost) {
+    this.ram = bus.ram;
+    this.ram32 = bus.ram32;
+    this.ram16 = bus.ram16;
+    this.ramBase = bus.ramBase;
+    this.ramSize = bus.ramSize;
+    this.code = DecodeCache.for(bus);
+    this.watch = new Uint8Array(bus.ramSize >>> 12);
+  }
+
+  /** Re-reads privilege, mstatus and satp; drops cached translations. */
+  refresh(): void {
+    const ms = this.hart.mstatus();
+    const sv32 = (this.hart.satp() & 0x80000000) !== 0;
+    const priv = this.hart.priv;
+    this.dataPriv = priv === Priv.M && ms & MSTATUS.MPRV ? ((ms & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) as Priv : priv;
+    this.dataTranslate = sv32 && this.dataPriv !== Priv.M;
+    this.fetchTranslate = sv32 && priv !== Priv.M;
+    for (const t of this.tlbs) t.flush();
+  }
+
+  // ---- loads -------------------------------------------------------------
+
+  lw(va: number): number {
+    const o = this.ramOffsetFor(va, 4, Access.Load);
+    if (o >= 0 && (o & 3) === 0) return this.ram32[o >>> 2];
+    return this.loadSlow(va, 4) | 0;
+  }
+  lh(va: number): number {
+    return (this.lhu(va) << 16) >> 16;
+  }
+  lhu(va: number): number {
+    const o = this.ramOffsetFor(va, 2, Access.Load);
+    if (o >= 0 && (o & 1) === 0) return this.ram16[o >>> 1];
+    return this.loadSlow(va, 2);
+  }
+  lb(va: number): number {
+    return (this.lbu(va) << 24) >> 24;
+  }
+  lbu(va: number): number {
+    const o = this.ramOffsetFor(va, 1, Access.Load);
+    if (o >= 0) return this.ram[o];
+    return this.loadSlow(va, 1);
+  }
+
+  // ---- stores ------------------------------------------------------------
+
+  sw(va: number, v: number): void {
+    const o = this.ramOffsetFor(va, 4, Access.Store);
+    if (o >= 0 && (o & 3) === 0) {
+      this.ram32[o >>> 2] = v;
+      if (this.code.codePages[o >>> 12]) this.code.invalidatePage(o >>> 12);
+      return;
+    }
+    this.storeSlow(va, 4, v);
+  }
+  sh(va: number, v: number): void {
+    const o = this.ramOffsetFor(va, 2, Access.Store);
+    if (o >= 0 && (o & 1) === 0) {
+      this.ram16[o >>> 1] = v;
+      if (this.code.codePages[o >>> 12]) this.code.invalidatePage(o >>> 12);
+      return;
+    }
+    this.storeSlow(va, 2, v);
+  }
+  sb(va: number, v: number): void {
+    const o = this.ramOffsetFor(va, 1, Access.Store);
+    if (o >= 0) {
+      this.ram[o] = v;
+      if (this.code.codePages[o >>> 12]) this.code.invalidatePage(o >>> 12);
+      return;
+    }
+    this.storeSlow(va, 1, v);
+  }
+
+  // ---- atomics -----------------------------------------------------------
+
+  /** Physical address of an AMO's word; AMOs must be aligned and are store accesses. */
+  amoAddress(va: number): number {
+    va >>>= 0;
+    if (va & 3) throw this.hart.exception(Cause.StoreMisaligned, va);
+    const pa = this.dataTranslate ? this.translate(va, Access.Store) : va;
+    if (this.bus.ramOffset(pa, 4) < 0) throw this.hart.exception(Cause.StoreAccessFault, va);
+    if (!this.hart.slow && this.watch[(pa - this.ramBase) >>> 12]) throw RETRY;
+    return pa;
+  }
+  amoLoad(pa: number): number {
+    const v = this.ram32[(pa - this.ramBase) >>> 2];
+    if (this.hart.slow) this.checkWatch(pa, 4, Access.Load, v);
+    return v;
+  }
+  amoStore(pa: number, v: number): void {
+    const o = (pa - this.ramBase) >>> 0;
+    this.ram32[o >>> 2] = v;
+    if (this.code.codePages[o >>> 12]) this.code.invalidatePage(o >>> 12);
+    if (this.reservation === pa) this.reservation = -1;
+    if (this.hart.slow) this.checkWatch(pa, 4, Access.Store, v);
+  }
+  loadReserved(va: number): number {
+    va >>>= 0;
+    if (va & 3) throw this.hart.exception(Cause.LoadMisaligned, va);
+    const pa = this.dataTranslate ? this.translate(va, Access.Load) : va;
+    const v = this.loadPhysical(pa, 4, va, Access.Load) | 0;
+    this.reservation = pa;
+    return v;
+  }
+  storeConditional(va: number, v: number): number {
+    va >>>= 0;
+    if (va & 3) throw this.hart.exception(Cause.StoreMisaligned, va);
+    const pa = this.dataTranslate ? this.translate(va, Access.Store) : va;
+    const ok = this.reservation === pa;
+    this.reservation = -1;
+    if (!ok) return 1;
+    this.storePhysical(pa, 4, v, va);
+    return 0;
+  }
+
+  // ---- instruction fetch ---------------------------------------------------
+
+  /** Decode page for the instruction at virtual `pc`; raises fetch faults. */
+  fetchPage(pc: number): DecodePage {
+    const pa = this.fetchTranslate ? this.translate(pc, Access.Fetch) : pc;
+    const o = this.bus.ramOffset(pa, 4);
+    if (o < 0) throw this.hart.exception(Cause.InsnAccessFault, pc);
+    return this.code.page(o);
+  }
+
+  // ---- translation -------------------------------------------------------
+
+  /**
+   * RAM offset for an access of `size` bytes at `va` that stays inside one page,
+   * or -1 when the slow path must handle it (MMIO, page crossing, watched page).
+   */
+  private ramOffsetFor(va: number, size: number, access: Access): number {
+    va >>>= 0;
+    let o: number;
+    if (this.dataTranslate) {
+      if ((va & 0xfff) > 0x1000 - size) return -1;
+      const vpn = va >>> 12;
+      const t = this.tlbs[access];
+      const i = vpn & (TLB_SIZE - 1);
+      if (t.tag[i] !== vpn) this.translate(va, access);
+      o = t.ramOff[i];
+      if (o < 0) return -1;
+      o += va & 0xfff;
+    } else {
+      o = (va - this.ramBase) >>> 0;
+      if (o > this.ramSize - size) return -1;
+    }
+    if (this.watch[o >>> 12]) return -1;
+    return o;
+  }
+
+  /** Translates `va` for `access` at the current data/fetch privilege; fills the TLB. */
+  translate(va: number, access: Access): number {
+    va >>>= 0;
+    const vpn = va >>> 12;
+    const t = this.tlbs[access];
+    const i = vpn & (TLB_SIZE - 1);
+    if (t.tag[i] === vpn) return t.ppage[i] + (va & 0xfff);
+    const priv = access === Access.Fetch ? this.hart.priv : this.dataPriv;
+    const pa = this.walk(va, access, priv, true);
+    if (pa === undefined) throw this.hart.exception(PAGE_FAULT[access], va);
+    if (pa < 0) throw this.hart.exception(ACCESS_FAULT[access], va);
+    const page = pa - (va & 0xfff);
+    t.tag[i] = vpn;
+    t.ppage[i] = page;
+    const o = this.bus.ramOffset(page, 0x1000);
+    t.ramOff[i] = o;
+    return pa;
+  }
+
+  /**
+   * Sv32 page walk. Returns the physical address, undefined for a page fault, or -1
+   * for an access fault (a PTE outside memory or a physical address beyond 32 bits).
+   * With `update` false (debugger peeks) A/D bits are neither required nor set.
+   */
+  walk(va: number, access: Access, priv: Priv, update: boolean): number | undefined {
+    const ms = this.hart.mstatus();
+    let table = (this.hart.satp() & 0x3fffff) * 4096;
+    for (let level = 1; level >= 0; level--) {
+      const pteAddr = table + ((va >>> (12 + 10 * level)) & 0x3ff) * 4;
+      if (pteAddr >= 0x100000000) return -1;
+      const po = this.bus.ramOffset(pteAddr, 4);
+      if (po < 0) return -1;
+      const pte = this.ram32[po >>> 2] >>> 0;
+      if (!(pte & PTE_V) || (!(pte & PTE_R) && pte & PTE_W)) return undefined;
+      if (!(pte & (PTE_R | PTE_X))) {
+        table = (pte >>> 10) * 4096;
+        continue;
+      }
+      // Leaf: permissions for this access at this privilege.
+      if (access === Access.Fetch && !(pte & PTE_X)) return undefined;
+      if (access === Access.Load && !(pte & PTE_R) && !(ms & MSTATUS.MXR && pte & PTE_X)) return undefined;
+      if (access === Access.Store && !(pte & PTE_W)) return undefined;
+      if (priv === Priv.U && !(pte & PTE_U)) return undefined;
+      if (priv === Priv.S && pte & PTE_U && (access === Access.Fetch || !(ms & MSTATUS.SUM))) return undefined;
+      const ppn = pte >>> 10;
+      if (level === 1 && (ppn & 0x3ff) !== 0) return undefined; // misaligned superpage
+      if (update && (!(pte & PTE_A) || (access === Access.Store && !(pte & PTE_D)))) {
+        this.ram32[po >>> 2] = pte | PTE_A | (access === Access.Store ? PTE_D : 0);
+      }
+      const pa = level === 1 ? (ppn >>> 10) * 0x400000 + (va & 0x3fffff) : ppn * 4096 + (va & 0xfff);
+      return pa >= 0x100000000 ? -1 : pa;
+    }
+    return undefined;
+  }
+
+  // ---- slow paths ----------------------------------------------------------
+
+  private loadSlow(va: number, size: number): number {
+    va >>>= 0;
+    if (this.dataTranslate && (va & 0xfff) > 0x1000 - size) return this.crossPage(va, size, Access.Load, 0);
+    const pa = this.dataTranslate ? this.translate(va, Access.Load) : va;
+    return this.loadPhysical(pa, size, va, Access.Load);
+  }
+
+  private storeSlow(va: number, size: number, v: number): void {
+    va >>>= 0;
+    if (this.dataTranslate && (va & 0xfff) > 0x1000 - size) {
+      this.crossPage(va, size, Access.Store, v);
+      return;
+    }
+    const pa = this.dataTranslate ? this.translate(va, Access.Store) : va;
+    this.storePhysical(pa, size, v, va);
+  }
+
+  /** A misaligned access that spans two pages: translate both before touching either. */
+  private crossPage(va: number, size: number, access: Access, v: number): number {
+    const pas: number[] = [];
+    for (let k = 0; k < size; k++) pas.push(this.translate((va + k) >>> 0, access));
+    let r = 0;
+    for (let k = 0; k < size; k++) {
+      if (access === Access.Load) r |= this.loadPhysical(pas[k], 1, va, access) << (8 * k);
+      else this.storePhysical(pas[k], 1, v >>> (8 * k), va);
+    }
+    return r >>> 0;
+  }
+
+  private loadPhysical(pa: number, size: number, va: number, access: Access): number {
+    const o = this.bus.ramOffset(pa, size);
+    if (o >= 0) {
+      if (this.watch[o >>> 12] || (size > 1 && this.watch[(o + size - 1) >>> 12])) {
+        if (!this.hart.slow) throw RETRY;
+        const v = this.bus.read(pa, size);
+        this.checkWatch(pa, size, Access.Load, v);
+        return v;
+      }
+      return this.bus.read(pa, size);
+    }
+    if (!this.hart.slow) throw RETRY;
+    try {
+      return this.bus.read(pa, size);
+    } catch (e) {
+      if (e instanceof BusError) throw this.hart.exception(ACCESS_FAULT[access], va);
+      throw e;
+    }
+  }
+
+  private storePhysical(pa: number, size: number, v: number, va: number): void {
+    const o = this.bus.ramOffset(pa, size);
+    if (o >= 0) {
+      const watched = this.watch[o >>> 12] || (size > 1 && this.watch[(o + size - 1) >>> 12]);
+      if (watched && !this.hart.slow) throw RETRY;
+      if (this.reservation >= 0 && this.reservation >= pa - 3 && this.reservation < pa + size) this.reservation = -1;
+      this.bus.write(pa, size, v); // bus.onRamWrite keeps the decode cache coherent
+      if (watched) this.checkWatch(pa, size, Access.Store, v);
+      return;
+    }
+    if (!this.hart.slow) throw RETRY;
+    try {
+      this.bus.write(pa, size, v);
+    } catch (e) {
+      if (e instanceof BusError) throw this.hart.exception(Cause.StoreAccessFault, va);
+      throw e;
+    }
+  }
+
+  private checkWatch(pa: number, size: number, access: Access, value: number): void {
+    for (const w of this.watchRanges) {
+      if (!(w.access & (access === Access.Load ? WATCH_LOAD : WATCH_STORE))) continue;
+      if (pa < w.pa + w.size && w.pa < pa + size) this.hart.watchHit(pa, size, access, value);
+    }
+  }
+
+  /** Sets a watch on [pa, pa+size) for WATCH_LOAD and/or WATCH_STORE; returns a function that removes it. */
+  addWatch(pa: number, size: number, access: number): () => void {
+    const w = { pa: pa >>> 0, size, access };
+    this.watchRanges.push(w);
+    this.rebuildWatchPages();
+    return () => {
+      const i = this.watchRanges.indexOf(w);
+      if (i >= 0) this.watchRanges.splice(i, 1);
+      this.rebuildWatchPages();
+    };
+  }
+
+  private rebuildWatchPages(): void {
+    this.watch.fill(0);
+    for (const w of this.watchRanges) {
+      const first = this.bus.ramOffset(w.pa, 1);
+      if (first < 0) continue;
+      const last = Math.min(first + w.size - 1, this.ramSize - 1);
+      for (let n = first >>> 12; n <= last >>> 12; n++) this.watch[n] |= w.access;
+    }
+  }
+
+  // ---- debugger access (no side effects on guest state) ----------------------
+
+  /** Physical address of virtual `va` as the hart would load it now, without A/D updates; undefined if unmapped. */
+  peekTranslate(va: number, access: Access = Access.Load): number | undefined {
+    va >>>= 0;
+    const translating = access === Access.Fetch ? this.fetchTranslate : this.dataTranslate;
+    if (!translating) return va;
+    const priv = access === Access.Fetch ? this.hart.priv : this.dataPriv;
+    const pa = this.walk(va, access, priv, false);
+    return pa === undefined || pa < 0 ? undefined : pa;
+  }
+}
