@@ -5,3 +5,5 @@ export { SifiveTest, type SifiveTestOptions, SIFIVE_TEST_SIZE, FINISHER_PASS, FI
 export { Clint, type ClintOptions, CLINT_SIZE, CLINT_MAX_HARTS } from './clint';
 export { Plic, type PlicOptions, PLIC_SIZE, PLIC_MAX_SOURCES, PLIC_MAX_CONTEXTS, PLIC_PRIORITY_MASK } from './plic';
 export { VirtMap, virtioSlot, plicContext, type MmioWindow } from './virt-map';
+export * from './dma';
+export * from './virtio';
