@@ -33,8 +33,43 @@ export interface CsrHost {
   interruptsChanged(): void;
 }
 
-const lo32 = (v: number) => v % 0x100000000 >>> 0;
-const hi32 = (v: number) => Math.floor(v / 0x100000000) >>> 0;
+const TWO32 = 0x100000000;
+/** `v` mod 2^32 as a uint32, for any exact integer `v` (negative ones too). */
+const mod32 = (v: number) => (((v % TWO32) + TWO32) % TWO32) >>> 0;
+
+/**
+ * A 64-bit counter kept exact with doubles: its value is (base + offset) mod 2^64,
+ * where base is what the hart counts (below 2^53) and the offset is held as a
+ * small signed part plus a high word added mod 2^32, so a guest's writes to the
+ * high half (mcycleh, minstreth) lose no bits.
+ */
+class Counter64 {
+  /** Added to the base; an exact integer of magnitude below 2^53. */
+  offset = 0;
+  /** Added to the high word, mod 2^32. */
+  offsetHi = 0;
+
+  lo(base: number): number {
+    return mod32(base + this.offset);
+  }
+
+  hi(base: number): number {
+    return mod32(Math.floor((base + this.offset) / TWO32) + this.offsetHi);
+  }
+
+  /**
+   * Writes the low or the high half while the writing instruction is at `base`.
+   * The write takes effect after that instruction, which therefore does not count
+   * itself: the next read sees exactly what was written (priv. spec, "Machine
+   * Counter/Timers"; a write to either half counts as a write to the counter).
+   */
+  write(base: number, half: 'lo' | 'hi', value: number): void {
+    const lo = half === 'lo' ? value >>> 0 : this.lo(base);
+    const hi = half === 'hi' ? value >>> 0 : this.hi(base);
+    this.offset = lo - (base + 1);
+    this.offsetHi = hi;
+  }
+}
 
 export class CsrFile {
   mstatus = 0;
@@ -60,9 +95,9 @@ export class CsrFile {
   scounteren = 0;
   readonly pmpcfg = new Uint32Array(4);
   readonly pmpaddr = new Uint32Array(16);
-  /** Offsets that make mcycle/minstret read what software last wrote (64-bit values as doubles, exact below 2^53). */
-  cycleAdjust = 0;
-  instretAdjust = 0;
+  /** mcycle and minstret: what the hart counts, adjusted by what software last wrote. */
+  private readonly cycleCounter = new Counter64();
+  private readonly instretCounter = new Counter64();
 
   constructor(private readonly host: CsrHost) {}
 
@@ -70,12 +105,30 @@ export class CsrFile {
     return (this.mipSoft | this.mipLines) >>> 0;
   }
 
-  mcycle(): number {
-    return this.host.retired + this.host.idleCycles + this.cycleAdjust;
+  /**
+   * Offset of mcycle from the hart's cycle count (retired + idle cycles). Setting it
+   * also clears any high-word adjustment, so `cycleAdjust = -cycles` restarts the
+   * counter from zero.
+   */
+  get cycleAdjust(): number {
+    return this.cycleCounter.offset + this.cycleCounter.offsetHi * TWO32;
+  }
+  set cycleAdjust(v: number) {
+    this.cycleCounter.offset = v;
+    this.cycleCounter.offsetHi = 0;
   }
 
-  minstret(): number {
-    return this.host.retired + this.instretAdjust;
+  /** Offset of minstret from the hart's retired count; setting it works as for `cycleAdjust`. */
+  get instretAdjust(): number {
+    return this.instretCounter.offset + this.instretCounter.offsetHi * TWO32;
+  }
+  set instretAdjust(v: number) {
+    this.instretCounter.offset = v;
+    this.instretCounter.offsetHi = 0;
+  }
+
+  private get cycles(): number {
+    return this.host.retired + this.host.idleCycles;
   }
 
   /** True when CSR `num` exists on this hart. */
@@ -113,12 +166,12 @@ export class CsrFile {
       case 0x320: return 0; // mcountinhibit: counters always run
       case 0xf11: case 0xf12: case 0xf13: case 0xf15: return 0;
       case 0xf14: return this.host.hartId >>> 0;
-      case 0xb00: case 0xc00: return lo32(this.mcycle());
-      case 0xb80: case 0xc80: return hi32(this.mcycle());
-      case 0xb02: case 0xc02: return lo32(this.minstret());
-      case 0xb82: case 0xc82: return hi32(this.minstret());
-      case 0xc01: return lo32(this.host.time());
-      case 0xc81: return hi32(this.host.time());
+      case 0xb00: case 0xc00: return this.cycleCounter.lo(this.cycles);
+      case 0xb80: case 0xc80: return this.cycleCounter.hi(this.cycles);
+      case 0xb02: case 0xc02: return this.instretCounter.lo(this.host.retired);
+      case 0xb82: case 0xc82: return this.instretCounter.hi(this.host.retired);
+      case 0xc01: return mod32(this.host.time());
+      case 0xc81: return mod32(Math.floor(this.host.time() / TWO32));
       case 0x7a0: case 0x7a1: case 0x7a2: case 0x7a3: return 0; // no triggers: tselect/tdata read 0
     }
     if (num >= 0x3a0 && num <= 0x3a3) return this.pmpcfg[num - 0x3a0];
@@ -181,14 +234,24 @@ export class CsrFile {
       case 0x306: this.mcounteren = value; return;
       case 0x106: this.scounteren = value; return;
       // The write happens before the writing instruction retires, so it must not count itself.
-      case 0xb00: this.cycleAdjust = value + hi32(this.mcycle()) * 0x100000000 - (this.mcycle() - this.cycleAdjust) - 1; return;
-      case 0xb80: this.cycleAdjust = value * 0x100000000 + lo32(this.mcycle()) - (this.mcycle() - this.cycleAdjust) - 1; return;
-      case 0xb02: this.instretAdjust = value + hi32(this.minstret()) * 0x100000000 - (this.minstret() - this.instretAdjust) - 1; return;
-      case 0xb82: this.instretAdjust = value * 0x100000000 + lo32(this.minstret()) - (this.minstret() - this.instretAdjust) - 1; return;
+      case 0xb00: this.cycleCounter.write(this.cycles, 'lo', value); return;
+      case 0xb80: this.cycleCounter.write(this.cycles, 'hi', value); return;
+      case 0xb02: this.instretCounter.write(this.host.retired, 'lo', value); return;
+      case 0xb82: this.instretCounter.write(this.host.retired, 'hi', value); return;
     }
     if (num >= 0x3a0 && num <= 0x3a3) this.pmpcfg[num - 0x3a0] = value;
     else if (num >= 0x3b0 && num <= 0x3bf) this.pmpaddr[num - 0x3b0] = value & 0x3fffffff;
     // Everything else that exists is read-only zero or WARL-ignored (triggers, counters, envcfg).
+  }
+
+  /**
+   * The value CSRRS/CSRRC set or clear bits in, given the value `read` returned.
+   * For mip that is the software-writable bits only: a pending line from a device
+   * (SEIP from the PLIC, for example) reads as set but is not written back into the
+   * software bit (priv. spec, "Machine Interrupt Registers (mip and mie)").
+   */
+  readModifyWriteBase(num: number, read: number): number {
+    return num === 0x344 ? this.mipSoft : read;
   }
 
   /** The privilege level bits say who may access CSR `num`; counters also depend on the enable registers. */

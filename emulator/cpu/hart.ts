@@ -243,7 +243,9 @@ export class Hart {
     const old = this.csr.read(num);
     if (old === undefined) throw this.illegalHere();
     if (writes) {
-      const v = kind === 'W' ? value : kind === 'S' ? old | value : old & ~value;
+      // CSRRS/CSRRC modify what software can write: for mip that excludes the device lines.
+      const base = kind === 'W' ? 0 : this.csr.readModifyWriteBase(num, old);
+      const v = kind === 'W' ? value : kind === 'S' ? base | value : base & ~value;
       this.csr.write(num, v);
     }
     return old | 0;
@@ -282,16 +284,21 @@ export class Hart {
     return this.retired - start;
   }
 
-  /** Executes exactly one instruction (or takes one trap), ignoring breakpoints. */
+  /**
+   * Executes exactly one instruction or takes one trap, ignoring breakpoints. Taking
+   * a pending interrupt is a step of its own: it leaves the pc at the handler's first
+   * instruction, which the next step executes (so a trace or a debugger sees it).
+   */
   step(): void {
     this.stopReason = StopReason.Limit;
     this.stopRequest = undefined;
-    this.checkInterrupts();
-    if (this.waiting) {
-      this.stopReason = StopReason.Wfi;
-      return;
+    if (!this.checkInterrupts()) {
+      if (this.waiting) {
+        this.stopReason = StopReason.Wfi;
+        return;
+      }
+      this.stepSlow();
     }
-    this.stepSlow();
     if (this.stopRequest !== undefined) this.stopReason = StopReason.Requested;
     else if (this.waiting) this.stopReason = StopReason.Wfi;
   }
