@@ -15,6 +15,8 @@ import { ABI_NAMES } from '../isa/registers';
 import { BareMetalRuntime } from './runtime';
 import { MachineStop } from './virt-machine';
 import { CliError, UsageError, parseOptions, OptionSpec } from './cli-args';
+import { SYSTEM_RUN_HELP, cmdRunSystem } from './system-cli';
+import { assembleFiles, cmdAsm, isAssemblySource } from './cli-asm';
 
 const VERSION = '0.1.0';
 
@@ -24,6 +26,10 @@ Usage: pvlab <command> [options]
 
 Commands:
   run PROGRAM.elf      run a bare-metal RV32 program on the virt machine
+  run PROGRAM.S        assemble, then run, a bare-metal assembly program
+  asm A.S [B.S…] -o OUT.elf
+                       assemble GNU-as-style RISC-V assembly into an ELF file
+  run SYSTEM.json      run a hypervisor system: VMs, drivers, faults
   disasm PROGRAM.elf   disassemble the executable sections of an ELF file
   help [COMMAND]       show help for a command
 
@@ -55,9 +61,11 @@ const RUN_OPTIONS: OptionSpec = {
   '-h': 'flag',
 };
 
+/** An ELF file, or assembly sources assembled in memory. */
 function readElf(file: string): ElfFile {
   let bytes: Uint8Array;
-  try {
+  if (isAssemblySource(file)) bytes = assembleFiles([file]);
+  else try {
     bytes = fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -77,10 +85,22 @@ function hex(v: number): string {
   return '0x' + (v >>> 0).toString(16).padStart(8, '0');
 }
 
+/** The first positional argument of `run` (options skipped), to tell an ELF from a system file. */
+function runTarget(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return args[i + 1];
+    if (!a.startsWith('-') || a === '-') return a;
+    if (!a.includes('=') && a !== '--trace' && a !== '--help' && a !== '-h') i++; // skip the option's value
+  }
+  return undefined;
+}
+
 function cmdRun(args: string[]): number {
+  if (runTarget(args)?.toLowerCase().endsWith('.json')) return cmdRunSystem(args);
   const { options, positional } = parseOptions(args, RUN_OPTIONS);
   if (options['--help'] || options['-h']) {
-    process.stdout.write(RUN_HELP + '\n');
+    process.stdout.write(RUN_HELP + '\n\n' + SYSTEM_RUN_HELP + '\n');
     return 0;
   }
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'run: missing PROGRAM' : `run: expected one PROGRAM, got ${positional.length}`);
@@ -202,6 +222,8 @@ export function main(argv: string[]): number {
         return 0;
       case 'run':
         return cmdRun(rest);
+      case 'asm':
+        return cmdAsm(rest);
       case 'disasm':
         return cmdDisasm(rest);
       default:
