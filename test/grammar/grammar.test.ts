@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { requireTool } from '../support/tools';
+import { generateGrammar } from '../../scripts/gen-grammar';
 
 /** The repository root: the nearest ancestor holding package.json (works from test/ and out/test/). */
 function repoRoot(): string {
@@ -148,5 +149,13 @@ describe('RISC-V assembly grammar samples', () => {
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+  });
+});
+
+describe('grammar lists', function () {
+  it('are the ones scripts/gen-grammar.ts derives from the instruction table and CSR names', function () {
+    const file = path.join(repoRoot(), 'syntaxes', 'riscv-asm.tmLanguage.json');
+    const current = fs.readFileSync(file, 'utf8');
+    assert.ok(generateGrammar(current) === current, 'syntaxes/riscv-asm.tmLanguage.json is stale: run node out/scripts/gen-grammar.js');
   });
 });

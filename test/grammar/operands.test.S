@@ -100,7 +100,7 @@
 #                                                 ^^^^^^ support.variable.csr.riscv-asm
 #                                                                   ^^^^^^ support.variable.csr.riscv-asm
 # not CSRs: upper case (GNU as rejects it), and out-of-range numbers
-    la a0, MSTATUS ; la a0, pmpaddr16 ; la a0, hpmcounter2 ; la a0, mhpmevent32
+    la a0, MSTATUS ; la a0, pmpaddr64 ; la a0, hpmcounter2 ; la a0, mhpmevent32
 #          ^^^^^^^ meta.symbol.riscv-asm - support.variable.csr.riscv-asm
 #                           ^^^^^^^^^ meta.symbol.riscv-asm - support.variable.csr.riscv-asm
 #                                              ^^^^^^^^^^^ meta.symbol.riscv-asm - support.variable.csr.riscv-asm
