@@ -36,7 +36,12 @@ export function containVm(s: ContainmentServices, vm: Vm): ContainmentReport {
   let grantsDropped = 0;
   const g = s.grants.revokeVm(d);
   if (g.error === 0) {
-    for (const m of g.value.unmapped) s.vmByDomid(m.mapper)?.unmapGrantForDma(m.slot);
+    for (const m of g.value.unmapped) {
+      const mapper = s.vmByDomid(m.mapper);
+      // The failed VM's own mappings simply go; a peer that mapped its pages keeps an orphaned slot.
+      if (m.mapper === d) mapper?.unmapGrantForDma(m.slot);
+      else mapper?.orphanGrant(m.slot);
+    }
     unmapped = g.value.unmapped.length;
     grantsDropped = g.value.grantsDropped;
   }

@@ -25,6 +25,8 @@ export class GrantWindow implements MmioDevice {
     private readonly grants: GrantTable,
     /** The bus (RAM) of a VM by domid. */
     private readonly busOf: (domid: number) => Bus | undefined,
+    /** Slots whose granter failed while mapped: accesses read zeros and drop writes (Vm.orphanGrant). */
+    private readonly orphaned: ReadonlySet<number> = new Set(),
   ) {
     this.name = `grant-window(${mapper})`;
   }
@@ -40,7 +42,12 @@ export class GrantWindow implements MmioDevice {
     return bus.ramOffset(pa, 1) >= 0 ? { bus, pa } : undefined;
   }
 
+  private isOrphaned(offset: number): boolean {
+    return this.orphaned.has(Math.floor(offset / PVIO_PAGE_SIZE)) && !this.grants.mappingAt(this.mapper, Math.floor(offset / PVIO_PAGE_SIZE));
+  }
+
   read(offset: number, size: number): number {
+    if (this.isOrphaned(offset)) return 0;
     // Accesses that stay in one slot go through at once; the rest byte by byte (each byte checked).
     if ((offset % PVIO_PAGE_SIZE) + size <= PVIO_PAGE_SIZE) {
       const t = this.target(offset, false);
@@ -59,6 +66,7 @@ export class GrantWindow implements MmioDevice {
   }
 
   write(offset: number, size: number, value: number): void {
+    if (this.isOrphaned(offset)) return;
     if ((offset % PVIO_PAGE_SIZE) + size <= PVIO_PAGE_SIZE) {
       const t = this.target(offset, true);
       if (!t || t.bus.ramOffset(t.pa, size) < 0) throw new BusError(PVIO_GRANT_WINDOW_BASE + offset, true);

@@ -94,6 +94,8 @@ export class Vm {
   readonly sharedInfo: SharedInfoPage;
   readonly grantWindow: GrantWindow;
   readonly iommu: IommuDma;
+  /** Grant-window slots whose granter failed while mapped (see orphanGrant). */
+  readonly orphanedSlots = new Set<number>();
   readonly console = new VmConsole();
   readonly devices: PassthroughDevice[] = [];
   readonly dtb: Uint8Array;
@@ -124,7 +126,7 @@ export class Vm {
     // Context N of the VM's PLIC is vCPU N's S-mode external interrupt (docs/devicetree.md).
     this.plic = new Plic({ contexts: this.vcpus.map((v) => v.hart.irqLine(Irq.SEI)), sources: VM_PLIC_SOURCES, name: `plic(${this.name})` });
     this.sharedInfo = new SharedInfoPage(this.domid, deps.numVms);
-    this.grantWindow = new GrantWindow(this.domid, deps.grants, deps.busOf);
+    this.grantWindow = new GrantWindow(this.domid, deps.grants, deps.busOf, this.orphanedSlots);
     this.iommu = new IommuDma({ name: `${this.name} IOMMU`, onViolation: deps.onIommuViolation });
     this.iommu.map(ramWindow(this.bus, { tag: 'ram' }));
 
@@ -200,12 +202,27 @@ export class Vm {
   /** Adds the IOMMU window for a grant mapped in slot `m.slot` of this VM's window. */
   mapGrantForDma(m: GrantMapping, granterBus: Bus): void {
     const gpa = grantSlotGpa(m.slot);
+    this.orphanedSlots.delete(m.slot);
     this.iommu.unmap(gpa, PVIO_PAGE_SIZE);
     this.iommu.map(ramWindow(granterBus, { pa: m.gfn * PVIO_PAGE_SIZE, gpa, length: PVIO_PAGE_SIZE, writable: m.writable, tag: `grant ${m.granter}:${m.gref}` }));
   }
 
   unmapGrantForDma(slot: number): void {
+    this.orphanedSlots.delete(slot);
     this.iommu.unmap(grantSlotGpa(slot), PVIO_PAGE_SIZE);
+  }
+
+  /**
+   * The granter of a page this VM maps has failed and its grants were revoked. DMA
+   * and CPU accesses still in flight to that slot must not make this innocent VM
+   * fail, so until it unmaps or remaps the slot they reach a scratch page (reads
+   * give zeros, writes are dropped) instead of faulting.
+   */
+  orphanGrant(slot: number): void {
+    const gpa = grantSlotGpa(slot);
+    this.iommu.unmap(gpa, PVIO_PAGE_SIZE);
+    this.iommu.map({ gpa, length: PVIO_PAGE_SIZE, writable: true, memory: new Uint8Array(PVIO_PAGE_SIZE), offset: 0, tag: 'orphaned grant' });
+    this.orphanedSlots.add(slot);
   }
 
   /** Back to the state at creation: RAM, vCPUs, devices, PLIC, shared-info page, IOMMU. */
@@ -215,6 +232,7 @@ export class Vm {
     this.plic.reset();
     this.sharedInfo.reset();
     this.iommu.clear();
+    this.orphanedSlots.clear();
     this.iommu.map(ramWindow(this.bus, { tag: 'ram' }));
   }
 

@@ -14,9 +14,11 @@ import { decode } from '../isa/decode';
 import { ABI_NAMES } from '../isa/registers';
 import { BareMetalRuntime } from './runtime';
 import { MachineStop } from './virt-machine';
+import { parseTier, setDefaultTier } from '../cpu/hart';
 import { CliError, UsageError, parseOptions, OptionSpec } from './cli-args';
 import { SYSTEM_RUN_HELP, cmdRunSystem } from './system-cli';
 import { assembleFiles, cmdAsm, isAssemblySource } from './cli-asm';
+import { cmdCampaign } from './campaign-cli';
 
 const VERSION = '0.1.0';
 
@@ -30,6 +32,7 @@ Commands:
   asm A.S [B.S…] -o OUT.elf
                        assemble GNU-as-style RISC-V assembly into an ELF file
   run SYSTEM.json      run a hypervisor system: VMs, drivers, faults
+  campaign SYSTEM.json fault-injection campaign (docs/campaigns.md)
   disasm PROGRAM.elf   disassemble the executable sections of an ELF file
   help [COMMAND]       show help for a command
 
@@ -47,6 +50,8 @@ Options:
   --trace         print one line per instruction to stderr: pc, word,
                   disassembly and the register written
   --ram MIB       RAM size in MiB (default 128)
+  --tier T        execution tier: interpreter or jit (default: PVLAB_TIER,
+                  else jit); also for system files
   -h, --help      show this help`;
 
 const DISASM_HELP = `Usage: pvlab disasm PROGRAM.elf
@@ -96,7 +101,29 @@ function runTarget(args: string[]): string | undefined {
   return undefined;
 }
 
+/** Takes `--tier T` out of `args` and makes T the tier of every hart built from now on. */
+function takeTier(args: string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (a !== '--tier' && !a.startsWith('--tier=')) {
+      rest.push(a);
+      continue;
+    }
+    const value = a === '--tier' ? args[++i] : a.slice('--tier='.length);
+    const tier = parseTier(value);
+    if (!tier) throw new UsageError(`--tier: expected interpreter or jit, got '${value ?? ''}'`);
+    setDefaultTier(tier);
+  }
+  return rest;
+}
+
 function cmdRun(args: string[]): number {
+  args = takeTier(args);
   if (runTarget(args)?.toLowerCase().endsWith('.json')) return cmdRunSystem(args);
   const { options, positional } = parseOptions(args, RUN_OPTIONS);
   if (options['--help'] || options['-h']) {
@@ -224,6 +251,7 @@ export function main(argv: string[]): number {
         return cmdRun(rest);
       case 'asm':
         return cmdAsm(rest);
+      case 'campaign': return cmdCampaign(rest);
       case 'disasm':
         return cmdDisasm(rest);
       default:

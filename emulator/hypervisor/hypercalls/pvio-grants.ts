@@ -24,5 +24,10 @@ export function grantMap(env: HypercallEnv, granter: number, gref: number, slot:
 export function grantUnmap(env: HypercallEnv, slot: number): SbiResult {
   const r = env.host.grants.unmap(env.vm.domid, slot);
   if (r.error === 0) env.host.grantUnmapped(env.vm, slot);
+  else if (env.vm.orphanedSlots.has(slot)) {
+    // The granter failed while this slot was mapped: unmapping the orphan succeeds.
+    env.host.grantUnmapped(env.vm, slot);
+    return { error: 0, value: 0 };
+  }
   return r;
 }
