@@ -28,6 +28,7 @@ import { decodeBase64, readMemory, writeMemory } from './memory';
 import { EVENTS, FILTERS, REQUESTS } from './protocol';
 import { DebugSystem, StepKind, VmTarget, crashReason } from './system';
 import { VariableStore } from './variables';
+import { SystemDebug, isSystemAttach, isSystemLaunch, launchSystem } from './system-session';
 
 type Role = 'single' | 'parent' | 'child';
 
@@ -83,6 +84,8 @@ export class PvlabSession extends DebugSession {
   private server: net.Server | undefined;
   private token: string | undefined;
   private readonly children: PvlabSession[] = [];
+  /** A system launch (or a VM session of one): every request goes to it (system-session.ts). */
+  private systemDebug: SystemDebug | undefined;
 
   constructor(obsoleteLinesAndColumnsStartAt1?: boolean, isServer?: boolean) {
     super(obsoleteLinesAndColumnsStartAt1, isServer);
@@ -120,6 +123,17 @@ export class PvlabSession extends DebugSession {
       request.arguments = { ...args, pathFormat: args.pathFormat ?? 'path' };
     } else if (!this.initialized) {
       this.fail(response, `${request.command}: send "initialize" first`);
+      return;
+    } else if (this.systemDebug) {
+      this.systemDebug.handle(this, request, response);
+      return;
+    } else if (request.command === 'launch' && !this.launched && isSystemLaunch(request.arguments)) {
+      this.systemDebug = launchSystem(this, this.client, request);
+      this.launched = this.systemDebug !== undefined;
+      return;
+    } else if (request.command === 'attach' && !this.launched && isSystemAttach(request.arguments)) {
+      this.systemDebug = SystemDebug.attach(this, request, response);
+      this.launched = this.systemDebug !== undefined;
       return;
     } else if (!this.launched && DAP_REQUESTS.has(request.command) && !BEFORE_LAUNCH.has(request.command)) {
       this.fail(response, `${request.command}: no program is running (send "launch" first)`);

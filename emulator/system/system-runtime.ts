@@ -20,6 +20,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { Access } from '../cpu/constants';
+import type { HartHost } from '../cpu/hart';
+import { WATCH_LOAD, WATCH_STORE } from '../cpu/mmu';
 import { PVIO_GRANT_WINDOW_BASE, PVIO_PAGE_SIZE, PVIO_SHARED_INFO_GPA } from '../hypervisor/abi.generated';
 import type { PortInfo } from '../hypervisor/event-channels';
 import type { FaultRecord } from '../hypervisor/faults';
@@ -98,6 +100,24 @@ export interface MemoryRead {
   readonly unreadable: number;
 }
 
+/** A data watchpoint on a VM's guest-physical RAM (the debugger's data breakpoints). */
+export interface SystemWatchpoint {
+  readonly id: number;
+  readonly address: number;
+  readonly size: number;
+  readonly access: 'read' | 'write' | 'readWrite';
+}
+
+export interface SystemWatchHit {
+  readonly id: number;
+  readonly vm: string;
+  readonly vcpu: number;
+  readonly address: number;
+  readonly size: number;
+  readonly access: 'read' | 'write';
+  readonly value: number;
+}
+
 /** Instructions per host slice: the async run yields to the event loop between slices. */
 const SLICE_INSTRUCTIONS = 1_000_000;
 
@@ -110,6 +130,10 @@ export class SystemRuntime extends EventEmitter {
   private readonly symbolTables = new Map<string, SymbolTable>();
   private readonly lineTables = new Map<string, LineTable | undefined>();
   private lastStop: SystemStop | undefined;
+  private readonly watchRemovers = new Map<string, (() => void)[]>();
+  private readonly watchSpecs = new Map<string, readonly SystemWatchpoint[]>();
+  /** The watchpoint hits of the last stop (a 'requested' stop whose why starts with "watchpoint"). */
+  watchHits: SystemWatchHit[] = [];
 
   constructor(readonly config: SystemConfig, options: SystemRuntimeOptions = {}) {
     super();
@@ -178,6 +202,7 @@ export class SystemRuntime extends EventEmitter {
   /** Runs in slices, yielding to the event loop between them, until a stop, a pause or a limit. */
   async run(options: RunOptions = {}): Promise<SystemStop> {
     this.pauseRequested = false;
+    this.watchHits = [];
     const until = options.untilMs === undefined ? undefined : msToCycles(options.untilMs);
     let left = options.maxInstructions ?? Infinity;
     for (;;) {
@@ -196,6 +221,7 @@ export class SystemRuntime extends EventEmitter {
 
   /** One instruction of one vCPU (all other vCPUs stay still). */
   stepInstruction(vm: string, vcpu = 0): SystemStop {
+    this.watchHits = [];
     const s = this.hypervisor.step(this.vcpu(vm, vcpu));
     this.flushOutput();
     return this.finish(s ?? { kind: 'requested', time: this.hypervisor.nowCycles(), why: 'step', vm, vcpu });
@@ -420,6 +446,41 @@ export class SystemRuntime extends EventEmitter {
     for (const v of targets) {
       v.hart.breakpoints.clear();
       for (const a of list) v.hart.breakpoints.add(a);
+    }
+  }
+
+  /**
+   * Replaces a VM's data watchpoints (guest-physical RAM). An access stops the
+   * run after the accessing instruction: a 'requested' stop whose `why` is
+   * "watchpoint in VM 'name': …"; `watchHits` tells which.
+   */
+  setWatchpoints(vmName: string, specs: readonly SystemWatchpoint[]): void {
+    const vm = this.vm(vmName);
+    for (const r of this.watchRemovers.get(vmName) ?? []) r();
+    const removers: (() => void)[] = [];
+    for (const spec of specs) {
+      if (vm.bus.ramOffset(spec.address >>> 0, spec.size) < 0) throw new RangeError(`0x${(spec.address >>> 0).toString(16)}: only RAM of VM '${vmName}' can be watched`);
+      const flags = (spec.access !== 'write' ? WATCH_LOAD : 0) | (spec.access !== 'read' ? WATCH_STORE : 0);
+      for (const v of vm.vcpus) removers.push(v.hart.mmu.addWatch(spec.address >>> 0, spec.size, flags));
+    }
+    this.watchRemovers.set(vmName, removers);
+    this.watchSpecs.set(vmName, specs);
+    for (const v of vm.vcpus) {
+      const host = (v.hart as unknown as { host: HartHost }).host;
+      if (host.onWatch) continue;
+      host.onWatch = (_h, pa, size, access, value) => this.watchHit(vmName, v.index, pa, size, access, value);
+    }
+  }
+
+  private watchHit(vmName: string, vcpu: number, pa: number, size: number, access: Access, value: number): void {
+    const kind = access === Access.Store ? 'write' : 'read';
+    for (const s of this.watchSpecs.get(vmName) ?? []) {
+      if (s.access !== 'readWrite' && s.access !== kind) continue;
+      if (!(pa < s.address + s.size && s.address < pa + size)) continue;
+      if (this.watchHits.some((h) => h.id === s.id)) continue;
+      this.watchHits.push({ id: s.id, vm: vmName, vcpu, address: pa >>> 0, size, access: kind, value: value >>> 0 });
+      const what = `${kind === 'write' ? 'Write' : 'Read'} of ${size} bytes at 0x${(pa >>> 0).toString(16).padStart(8, '0')} (value 0x${(value >>> 0).toString(16).padStart(8, '0')})`;
+      this.hypervisor.requestStop(`watchpoint in VM '${vmName}': ${what}`);
     }
   }
 

@@ -375,7 +375,9 @@ export const cases: Case[] = [
       if (!systemFile) skip('no sample system ships with this build (examples/*/system.json)');
       recorder.clear();
       const s = await startSession({ type: 'pvlab', request: 'launch', name: 'e2e system', system: systemFile, sessions: 'multi', stopOnEntry: true });
-      const first = await waitFor(() => events(s, 'stopped')[0] ?? launchFailure(s), 30000, 'the system to stop on entry');
+      // The system session has no threads: the entry stop comes from the VM (child) sessions.
+      const anyStop = () => [...recorder.sent.values()].flat().find((m) => m.type === 'event' && m.event === 'stopped');
+      const first = await waitFor(() => anyStop() ?? launchFailure(s), 30000, 'the system to stop on entry');
       if (typeof first === 'string') {
         if (/hypervisor/i.test(first)) skip(`the debug adapter does not run systems yet: ${first}`);
         throw new Error(`launch of ${systemFile} failed: ${first}`);
