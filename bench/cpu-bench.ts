@@ -1,30 +1,52 @@
 /**
- * `npm run bench`: guest MIPS of pvlab on CPU-bound programs (bench/programs), and of
- * QEMU (`qemu-system-riscv32 -M virt -bios none`) on the same ELF in the same run,
- * alternating, with medians of at least 5 runs. Results go to stdout and to
- * bench/results/cpu.json. A benchmark, not a test: the machine is noisy, so compare
- * the ratio measured in one run.
+ * `npm run bench`: guest MIPS of pvlab on CPU-bound programs (bench/programs), under
+ * each execution tier (the interpreter and the JIT), and of QEMU
+ * (`qemu-system-riscv32 -M virt -bios none`) on the same ELF in the same run,
+ * alternating, with medians of at least 5 runs and min/max. Every pvlab run is a
+ * fresh process (cold V8, as a CLI user sees it; QEMU starts cold too) and is timed
+ * from the first instruction to the exit, so start-up is not counted on either
+ * side (QEMU's start-up and exit, measured on a program that exits at once, is
+ * subtracted). Results go to stdout and to bench/results/cpu.json. A benchmark,
+ * not a test: the machine is noisy, so compare ratios measured in one run.
  *
- *   node out/bench/cpu-bench.js [--runs N] [--no-qemu] [NAME...]
+ *   node out/bench/cpu-bench.js [--runs N] [--no-qemu] [--tier interpreter|jit|both] [NAME...]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BareMetalRuntime } from '../emulator/system/runtime';
+import type { MemoryUsage, Tier } from '../emulator/cpu/hart';
 import { buildProgram, listPrograms, repoRoot } from '../scripts/build-programs';
 import { findTool } from '../test/support/tools';
 
-interface Sample {
-  seconds: number;
+interface Stats {
+  medianMips: number;
+  minMips: number;
+  maxMips: number;
+  runs: number;
 }
 
 interface Row {
   workload: string;
   instructions: number;
-  pvlab: { medianMips: number; minMips: number; maxMips: number; runs: number };
-  qemu?: { medianMips: number; minMips: number; maxMips: number; runs: number };
+  interpreter?: Stats;
+  jit?: Stats;
+  qemu?: Stats;
+  /** pvlab (JIT, else interpreter) median / QEMU median. */
   ratio?: number;
+  interpreterRatio?: number;
+  jitRatio?: number;
+  /** Memory of the machine at the end of a JIT run (RAM and tier overhead), bytes. */
+  memory?: MemoryUsage;
+}
+
+interface ChildResult {
+  seconds: number;
+  instructions: number;
+  output: string;
+  memory: MemoryUsage;
+  jit?: unknown;
 }
 
 const median = (xs: number[]) => {
@@ -32,22 +54,32 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function runPvlab(elf: Uint8Array): { seconds: number; instructions: number; output: string } {
-  const rt = BareMetalRuntime.fromElfBytes(elf);
+const stats = (xs: number[]): Stats => ({ medianMips: median(xs), minMips: Math.min(...xs), maxMips: Math.max(...xs), runs: xs.length });
+
+/** Child mode: run one ELF under one tier and print the result as JSON. */
+function child(elfPath: string, tier: Tier): void {
+  const rt = BareMetalRuntime.fromElfBytes(fs.readFileSync(elfPath), { tier });
   let output = '';
   rt.on('output', (t: string) => (output += t));
   const t0 = process.hrtime.bigint();
   const stop = rt.runSync(20_000_000_000);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (stop.kind !== 'exit' || stop.code !== 0) throw new Error(`pvlab run did not pass: ${JSON.stringify(stop)}\n${output}`);
-  return { seconds, instructions: rt.hart.retired, output };
+  const result: ChildResult = { seconds, instructions: rt.hart.retired, output, memory: rt.machine.memoryUsage(), jit: rt.hart.jitStats };
+  process.stdout.write(JSON.stringify(result));
 }
 
-function runQemu(qemu: string, elfPath: string): Sample & { output: string } {
+function runPvlab(elfPath: string, tier: Tier): ChildResult {
+  const r = spawnSync(process.execPath, [__filename, '--child', elfPath, tier], { encoding: 'latin1', timeout: 900_000, maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`pvlab (${tier}) failed on ${path.basename(elfPath)}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as ChildResult;
+}
+
+function runQemu(qemu: string, elfPath: string): { seconds: number; output: string } {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(qemu, ['-M', 'virt', '-bios', 'none', '-nographic', '-m', '128M', '-cpu', 'rv32,c=false,f=false,d=false,h=false,sstc=false,zba=false,zbb=false,zbc=false,zbs=false', '-kernel', elfPath], {
     encoding: 'latin1',
-    timeout: 600_000,
+    timeout: 900_000,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`qemu run failed (status ${r.status}): ${r.stderr}`);
@@ -56,57 +88,80 @@ function runQemu(qemu: string, elfPath: string): Sample & { output: string } {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    child(args[1], args[2] as Tier);
+    return;
+  }
   let runs = 5;
   let useQemu = true;
+  let tiers: Tier[] = ['interpreter', 'jit'];
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runs') runs = Math.max(1, Number(args[++i]));
     else if (args[i] === '--no-qemu') useQemu = false;
-    else names.push(args[i]);
+    else if (args[i] === '--tier') {
+      const t = args[++i];
+      tiers = t === 'both' ? ['interpreter', 'jit'] : [t as Tier];
+      if (!tiers.every((x) => x === 'interpreter' || x === 'jit')) throw new Error(`--tier: interpreter, jit or both, not '${t}'`);
+    } else names.push(args[i]);
   }
   const workloads = listPrograms().filter((p) => p.kind === 'bench' && (names.length === 0 || names.includes(p.name)));
   if (workloads.length === 0) throw new Error('no benchmark programs found in bench/programs');
   if (!findTool('riscv64-unknown-elf-gcc')) throw new Error('the benchmark programs need riscv64-unknown-elf-gcc (bash scripts/install-deps.sh)');
   const qemu = useQemu ? findTool('qemu-system-riscv32') : undefined;
   if (useQemu && !qemu) console.log('qemu-system-riscv32 not installed: pvlab only');
+  console.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}; medians of ${runs} (min–max), MIPS`);
 
-  // QEMU's start-up and exit cost, measured on a program that exits at once, is subtracted.
   let qemuOverhead = 0;
   const rows: Row[] = [];
   for (const w of workloads) {
     const elfPath = await buildProgram(w.name);
-    const elf = fs.readFileSync(elfPath);
     if (qemu && qemuOverhead === 0) qemuOverhead = measureQemuOverhead(qemu);
-    const pv: number[] = [];
-    const qm: number[] = [];
+    const mips: Record<string, number[]> = { interpreter: [], jit: [], qemu: [] };
     let instructions = 0;
+    let memory: MemoryUsage | undefined;
+    let reference: string | undefined;
+    const same = (who: string, out: string) => {
+      reference ??= out;
+      if (out !== reference) throw new Error(`${w.name}: ${who} printed different output`);
+    };
+    // Alternate the engines inside each round, so load changes hit them alike.
     for (let r = 0; r < runs; r++) {
-      const p = runPvlab(elf);
-      instructions = p.instructions;
-      pv.push(p.instructions / p.seconds / 1e6);
+      for (const tier of tiers) {
+        const p = runPvlab(elfPath, tier);
+        if (instructions && p.instructions !== instructions) throw new Error(`${w.name}: ${tier} retired ${p.instructions}, not ${instructions}`);
+        instructions = p.instructions;
+        same(`pvlab ${tier}`, p.output);
+        mips[tier].push(p.instructions / p.seconds / 1e6);
+        if (tier === 'jit' || !memory) memory = p.memory;
+      }
       if (qemu) {
         const q = runQemu(qemu, elfPath);
-        if (q.output !== p.output) throw new Error(`${w.name}: QEMU and pvlab printed different output`);
-        qm.push(instructions / Math.max(q.seconds - qemuOverhead, 1e-6) / 1e6);
+        same('QEMU', q.output);
+        mips.qemu.push(instructions / Math.max(q.seconds - qemuOverhead, 1e-6) / 1e6);
       }
     }
-    const row: Row = {
-      workload: w.name,
-      instructions,
-      pvlab: { medianMips: median(pv), minMips: Math.min(...pv), maxMips: Math.max(...pv), runs },
-    };
-    if (qm.length) {
-      row.qemu = { medianMips: median(qm), minMips: Math.min(...qm), maxMips: Math.max(...qm), runs };
-      row.ratio = row.pvlab.medianMips / row.qemu.medianMips;
+    const row: Row = { workload: w.name, instructions, memory };
+    if (mips.interpreter.length) row.interpreter = stats(mips.interpreter);
+    if (mips.jit.length) row.jit = stats(mips.jit);
+    if (mips.qemu.length) {
+      row.qemu = stats(mips.qemu);
+      if (row.interpreter) row.interpreterRatio = row.interpreter.medianMips / row.qemu.medianMips;
+      if (row.jit) row.jitRatio = row.jit.medianMips / row.qemu.medianMips;
+      row.ratio = row.jitRatio ?? row.interpreterRatio;
     }
     rows.push(row);
     printRow(row);
   }
+  printSummary(rows);
   const outDir = path.join(repoRoot(), 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, 'cpu.json');
   const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ date: new Date().toISOString(), qemuOverheadSeconds: qemuOverhead, node: process.version, rows }, null, 2));
+  fs.writeFileSync(
+    tmp,
+    JSON.stringify({ date: new Date().toISOString(), qemuOverheadSeconds: qemuOverhead, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), runs, rows }, null, 2),
+  );
   fs.renameSync(tmp, file);
   console.log(`\nwritten ${path.relative(process.cwd(), file)}`);
 }
@@ -130,11 +185,33 @@ function measureQemuOverhead(qemu: string): number {
   }
 }
 
+const fmt = (s: Stats | undefined) => (s ? `${s.medianMips.toFixed(0).padStart(5)} (${s.minMips.toFixed(0)}–${s.maxMips.toFixed(0)})`.padEnd(18) : '—'.padEnd(18));
+const mib = (b: number) => `${(b / 1048576).toFixed(2)} MiB`;
+
 function printRow(r: Row): void {
-  const f = (x: number) => x.toFixed(0).padStart(6);
-  let line = `${r.workload.padEnd(14)} ${(r.instructions / 1e6).toFixed(0).padStart(6)} M insns   pvlab ${f(r.pvlab.medianMips)} MIPS (${f(r.pvlab.minMips)}–${f(r.pvlab.maxMips)})`;
-  if (r.qemu) line += `   qemu ${f(r.qemu.medianMips)} MIPS (${f(r.qemu.minMips)}–${f(r.qemu.maxMips)})   pvlab/qemu ${r.ratio!.toFixed(2)}`;
+  let line = `${r.workload.padEnd(11)} ${(r.instructions / 1e6).toFixed(0).padStart(4)} M  interp ${fmt(r.interpreter)} jit ${fmt(r.jit)}`;
+  if (r.qemu) {
+    line += ` qemu ${fmt(r.qemu)}`;
+    if (r.interpreterRatio !== undefined) line += ` interp/qemu ${r.interpreterRatio.toFixed(2)}`;
+    if (r.jitRatio !== undefined) line += ` jit/qemu ${r.jitRatio.toFixed(2)}`;
+  }
   console.log(line);
+  if (r.memory) {
+    const m = r.memory;
+    console.log(`${''.padEnd(11)} memory: RAM ${mib(m.ram)} + overhead ${mib(m.total - m.ram)} (decoded ${mib(m.decode)}, compiled ${mib(m.jit)}, other ${mib(m.other)})`);
+  }
+}
+
+function printSummary(rows: Row[]): void {
+  const geo = (xs: number[]) => (xs.length ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : NaN);
+  const pick = (f: (r: Row) => number | undefined) => rows.map(f).filter((x): x is number => x !== undefined && x > 0);
+  const parts = [`geomean: interp ${geo(pick((r) => r.interpreter?.medianMips)).toFixed(0)} MIPS`, `jit ${geo(pick((r) => r.jit?.medianMips)).toFixed(0)} MIPS`];
+  const q = pick((r) => r.qemu?.medianMips);
+  if (q.length) {
+    parts.push(`qemu ${geo(q).toFixed(0)} MIPS`);
+    parts.push(`interp/qemu ${geo(pick((r) => r.interpreterRatio)).toFixed(2)}`, `jit/qemu ${geo(pick((r) => r.jitRatio)).toFixed(2)}`);
+  }
+  console.log(parts.join(', '));
 }
 
 main().catch((e) => {

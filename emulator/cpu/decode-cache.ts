@@ -1,18 +1,69 @@
 /**
  * Pre-decoded instructions per 4 KiB page of RAM, shared by all harts on one bus.
- * Every store into a page that has decoded entries clears them, so self-modifying
- * code and `fence.i` are honoured without the guest's help.
+ * Every store into a page that has decoded entries clears the entries of the words
+ * it wrote (not the whole page: code and data often share a page in small
+ * programs), so self-modifying code and `fence.i` are honoured without the
+ * guest's help.
+ *
+ * The page also carries the JIT tier's state (emulator/cpu/jit.ts): how hot it is,
+ * and the compiled region of its code, if any. Words covered by compiled code have
+ * JIT_BIT set in their entry; writing such a word drops the region.
  */
 import { Bus } from '../bus/bus';
 import { decode } from '../isa/decode';
 import { INSTRUCTIONS } from '../isa/table';
 
-/** Packed entry: op (8 bits; 0 = not decoded yet) | rd << 8 (6 bits, x0 → 32) | rs1 << 14 | rs2 << 19. */
+/**
+ * A decoded instruction is two int32 slots of a page's `slots` array: at 2i the
+ * packed entry — op (8 bits: table index + 1; 0 = not decoded yet) | rd << 8
+ * (6 bits, x0 → 32) | rs1 << 14 | rs2 << 19 | JIT_BIT — and at 2i+1 the immediate.
+ * Interleaving them keeps the interpreter to one array (one map and bounds check).
+ */
 export const ILLEGAL_OP = INSTRUCTIONS.length + 1;
+/** Set in an entry whose word is part of a compiled region. */
+export const JIT_BIT = 1 << 30;
+/** Set in an entry whose word is an entry point of a compiled region (the interpreter yields there). */
+export const ENTRY_BIT = 1 << 29;
+/** Both, for clearing. */
+const REGION_BITS = JIT_BIT | ENTRY_BIT;
+
+/**
+ * Execution counts of block ends (control and sync instructions), kept by the
+ * interpreter in one table per bus indexed by RAM word (modulo its size: a
+ * collision only blurs a hotness estimate). The JIT compiles the blocks that ran.
+ */
+export const COUNT_SLOTS = 1 << 15;
+
+/** log2 of the granule of DecodeCache.codeLines. */
+export const CODE_LINE_SHIFT = 8;
+
+/** What the JIT tier keeps per page (opaque here beyond what invalidation needs). */
+export interface CompiledRegion {
+  /** Source size, for the memory bound and reports. */
+  readonly size: number;
+  /** Every page the region was compiled from (it hangs off each of them). */
+  readonly pages: readonly DecodePage[];
+  /** Words it compiled and its entry points, as page index * 1024 + word. */
+  readonly wordList: readonly number[];
+  readonly labelWords: readonly number[];
+}
 
 export class DecodePage {
-  readonly ops = new Int32Array(1024);
-  readonly imms = new Int32Array(1024);
+  readonly slots = new Int32Array(2048);
+  /** Instructions interpreted on this page since its last compile (JIT tier). */
+  heat = 0;
+  /** `heat` when a word of this page was last decoded (the JIT waits for the code to settle). */
+  heatAtDecode = 0;
+  /** Compiled regions holding code of this page (JIT tier); their words do not overlap. */
+  regions: CompiledRegion[] = [];
+  /** Times a region of this page was compiled (bounded). */
+  compiles = 0;
+  /** Times its region was dropped because code in it was written. */
+  smcDrops = 0;
+  /** Times the JIT's dispatcher found no entry point of this page's regions where it was (since its last compile). */
+  missCount = 0;
+  /** Words where compiled code was entered but had no entry (next compile adds them). */
+  missed: Set<number> | null = null;
   constructor(readonly ramOffset: number) {}
 }
 
@@ -20,13 +71,23 @@ const caches = new WeakMap<Bus, DecodeCache>();
 
 export class DecodeCache {
   private readonly pages: (DecodePage | undefined)[];
-  /** Per RAM page: 1 when decoded entries may exist (checked on every store). */
-  readonly codePages: Uint8Array;
+  /**
+   * Per 256-byte line of RAM (CODE_LINE_SHIFT): 1 when decoded entries may exist
+   * there. Every store checks it; lines rather than pages, so that data next to code
+   * (common in small programs) does not take the slow store path.
+   */
+  readonly codeLines: Uint8Array;
+  /** Number of decode pages allocated (for memory reports). */
+  pageCount = 0;
+  /** Block-end execution counts (see COUNT_SLOTS). */
+  readonly counts = new Int32Array(COUNT_SLOTS);
+  /** Called when a region is dropped (the JIT's bookkeeping). */
+  onRegionDropped: ((region: CompiledRegion) => void) | undefined;
 
   private constructor(private readonly bus: Bus) {
     const n = bus.ramSize >>> 12;
     this.pages = new Array(n).fill(undefined);
-    this.codePages = new Uint8Array(n);
+    this.codeLines = new Uint8Array(bus.ramSize >>> CODE_LINE_SHIFT);
     // Writes that do not come from a hart (loaders, DMA, the debugger) keep the cache coherent too.
     bus.onRamWrite = (offset, size) => this.invalidateRange(offset, size);
   }
@@ -47,9 +108,19 @@ export class DecodeCache {
     if (!p) {
       p = new DecodePage(n << 12);
       this.pages[n] = p;
+      this.pageCount++;
     }
-    this.codePages[n] = 1;
     return p;
+  }
+
+  /** The decode page of RAM offset `o` if one exists (no allocation). */
+  existing(o: number): DecodePage | undefined {
+    return this.pages[o >>> 12];
+  }
+
+  /** Every allocated decode page. */
+  *allPages(): IterableIterator<DecodePage> {
+    for (const p of this.pages) if (p) yield p;
   }
 
   /** Decodes slot `i` of `page` and returns its packed entry. */
@@ -61,25 +132,95 @@ export class DecodeCache {
     let e: number;
     if (d.index < 0) {
       e = ILLEGAL_OP;
-      page.imms[i] = word | 0;
+      page.slots[2 * i + 1] = word | 0;
     } else {
       const rd = d.rd === 0 ? 32 : d.rd;
       e = (d.index + 1) | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19);
-      page.imms[i] = d.imm;
+      page.slots[2 * i + 1] = d.imm;
     }
-    page.ops[i] = e;
-    this.codePages[page.ramOffset >>> 12] = 1;
+    page.slots[2 * i] = e;
+    page.heatAtDecode = page.heat;
+    this.codeLines[off >>> CODE_LINE_SHIFT] = 1;
     return e;
   }
 
+  /** Drops every decoded entry (and compiled code) of RAM page `n`. */
   invalidatePage(n: number): void {
     const p = this.pages[n];
-    if (p) p.ops.fill(0);
-    this.codePages[n] = 0;
+    if (!p) return;
+    this.dropRegions(p);
+    p.slots.fill(0);
   }
 
+  /**
+   * True when a store of `size` bytes at RAM offset `o` (up to 4, maybe across pages) would
+   * write a word that compiled code was made from. In the fast modes such a store
+   * is retried in slow mode, so no compiled code ever runs on after changing itself.
+   */
+  coversCompiled(o: number, size: number): boolean {
+    return this.compiledWord(o) || this.compiledWord(o + size - 1);
+  }
+
+  private compiledWord(o: number): boolean {
+    const p = this.pages[o >>> 12];
+    return p !== undefined && p.regions.length > 0 && (p.slots[2 * ((o >>> 2) & 1023)] & JIT_BIT) !== 0;
+  }
+
+  /**
+   * A store of `size` bytes (1, 2 or 4, inside one page) at RAM offset `o`, into a
+   * page that has decoded entries: drops the entries of the words it touched, and
+   * the page's compiled region when one of them belonged to it.
+   */
+  written(o: number, size: number): void {
+    const p = this.pages[o >>> 12];
+    if (!p) return;
+    const slots = p.slots;
+    const first = 2 * ((o >>> 2) & 1023);
+    const last = 2 * (((o + size - 1) >>> 2) & 1023);
+    if ((slots[first] | slots[last]) & JIT_BIT) this.dropRegions(p, true);
+    slots[first] = 0;
+    slots[last] = 0;
+  }
+
+  /** Drops the decoded entries of every word in [offset, offset + size) of RAM. */
   invalidateRange(offset: number, size: number): void {
-    const last = (offset + size - 1) >>> 12;
-    for (let n = offset >>> 12; n <= last; n++) if (this.codePages[n]) this.invalidatePage(n);
+    if (size <= 0) return;
+    const end = offset + size; // exclusive
+    for (let n = offset >>> 12; n <= (end - 1) >>> 12; n++) {
+      const p = this.pages[n];
+      if (!p) continue;
+      const pageStart = n << 12;
+      const a = (Math.max(offset, pageStart) - pageStart) >>> 2;
+      const b = (Math.min(end, pageStart + 4096) - pageStart + 3) >>> 2;
+      const s = p.slots;
+      let jit = 0;
+      for (let w = a; w < b; w++) {
+        jit |= s[2 * w];
+        s[2 * w] = 0;
+      }
+      if (jit & JIT_BIT) this.dropRegions(p, true);
+    }
+  }
+
+  /** Forgets every compiled region holding code of `page` (decoded entries stay valid). */
+  dropRegions(page: DecodePage, smc = false): void {
+    if (page.regions.length === 0) return;
+    if (smc) page.smcDrops++;
+    for (const r of [...page.regions]) this.dropRegion(r);
+    page.heat = page.heatAtDecode = 0;
+  }
+
+  /** Forgets one compiled region, on every page it spans. */
+  dropRegion(region: CompiledRegion): void {
+    let found = false;
+    for (const p of region.pages) {
+      const i = p.regions.indexOf(region);
+      if (i < 0) continue;
+      found = true;
+      p.regions.splice(i, 1);
+    }
+    if (!found) return;
+    for (const g of region.wordList) region.pages[g >>> 10].slots[2 * (g & 1023)] &= ~REGION_BITS;
+    this.onRegionDropped?.(region);
   }
 }

@@ -9,7 +9,76 @@ import { Access, Cause, IRQ_PRIORITY, MSTATUS, Priv } from './constants';
 import { CsrFile } from './csr';
 import { Mmu } from './mmu';
 import { Exit, RunFunction, buildInterpreter } from './interpreter';
+import { JIT_DEFAULTS, Jit, JitOptions } from './jit';
 import { TRAP } from './signals';
+
+/** The execution engines: the generated interpreter alone, or hot code compiled by the JIT tier. */
+export type Tier = 'interpreter' | 'jit';
+
+export interface HartOptions {
+  /** Which engine runs the hart (default: `defaultTier()`). */
+  tier?: Tier;
+  /** JIT tuning (thresholds, memory bound); the defaults suit most uses. */
+  jit?: Partial<JitOptions>;
+}
+
+let processDefaultTier: Tier = 'jit';
+let processJitOptions: Partial<JitOptions> = {};
+
+/**
+ * The tier of harts built without an explicit one. The system layer sets it once
+ * from PVLAB_TIER or the CLI's --tier; nothing on the execution path reads it.
+ */
+export function setDefaultTier(tier: Tier): void {
+  processDefaultTier = tier;
+}
+
+export function defaultTier(): Tier {
+  return processDefaultTier;
+}
+
+/** JIT tuning for harts built without their own (tests use a low hot threshold to exercise the JIT). */
+export function setDefaultJitOptions(options: Partial<JitOptions>): void {
+  processJitOptions = { ...options };
+}
+
+/** Parses a tier name (PVLAB_TIER, --tier); undefined for anything else. */
+export function parseTier(text: string | undefined): Tier | undefined {
+  const t = text?.trim().toLowerCase();
+  return t === 'interpreter' || t === 'jit' ? t : undefined;
+}
+
+/**
+ * The breakpoint addresses of a hart: a Set that counts its changes, so the JIT
+ * tier knows when to recompute which pages hold breakpoints.
+ */
+export class BreakpointSet extends Set<number> {
+  version = 0;
+  override add(value: number): this {
+    this.version = (this.version | 0) + 1;
+    return super.add(value);
+  }
+  override delete(value: number): boolean {
+    this.version = (this.version | 0) + 1;
+    return super.delete(value);
+  }
+  override clear(): void {
+    this.version = (this.version | 0) + 1;
+    super.clear();
+  }
+}
+
+/** Memory held for one machine (one VM): its RAM and the CPU tiers' overhead, in bytes. */
+export interface MemoryUsage {
+  ram: number;
+  /** Pre-decoded pages (8 KiB each), the per-line code map, block counts and watch flags. */
+  decode: number;
+  /** Compiled regions: an estimate (source, bytecode and machine code). */
+  jit: number;
+  /** TLBs and other per-hart tables. */
+  other: number;
+  total: number;
+}
 
 export interface HartHost {
   /** The machine's mtime, in timebase ticks. */
@@ -44,7 +113,7 @@ export class Hart {
   waiting = false;
   readonly csr: CsrFile;
   readonly mmu: Mmu;
-  readonly breakpoints = new Set<number>();
+  readonly breakpoints: Set<number> = new BreakpointSet();
   /** True while one instruction runs in slow mode (state flushed; MMIO allowed). */
   slow = false;
   exit: Exit = Exit.Limit;
@@ -54,15 +123,52 @@ export class Hart {
   private pendingCause = 0;
   private pendingTval = 0;
   private readonly runFn: RunFunction;
+  private jit: Jit | undefined;
+  private readonly jitOptions: JitOptions;
 
   constructor(
     readonly bus: Bus,
     readonly hartId: number,
     private readonly host: HartHost,
+    options: HartOptions = {},
   ) {
     this.csr = new CsrFile(this);
     this.mmu = new Mmu(bus, this);
     this.runFn = buildInterpreter(this, this.mmu, this.mmu.code);
+    this.jitOptions = { ...JIT_DEFAULTS, ...processJitOptions, ...options.jit };
+    this.tier = options.tier ?? processDefaultTier;
+  }
+
+  /** The engine that runs this hart; may be switched between runs. */
+  get tier(): Tier {
+    return this.jit ? 'jit' : 'interpreter';
+  }
+  set tier(t: Tier) {
+    if (t === 'jit') this.jit ??= new Jit(this, this.mmu, this.mmu.code, this.runFn, this.jitOptions);
+    else this.jit = undefined;
+  }
+
+  /** Statistics of the JIT tier (undefined under the interpreter). */
+  get jitStats():
+    | { regions: number; compiles: number; flushes: number; sourceBytes: number; regionRuns: number; interpreterRuns: number; misses: number; interpreted: number }
+    | undefined {
+    const j = this.jit;
+    if (!j) return undefined;
+    const s = j.store;
+    return { regions: s.regionCount, compiles: s.compiles, flushes: s.flushes, sourceBytes: s.sourceBytes, ...j.stats };
+  }
+
+  /**
+   * Memory used for this hart's machine: RAM plus the overhead of the CPU tiers
+   * (shared by the harts of one bus, so do not add it up per hart).
+   */
+  memoryUsage(): MemoryUsage {
+    const code = this.mmu.code;
+    const ram = this.bus.ramSize;
+    const decode = code.pageCount * (8192 + 200) + code.codeLines.length + code.counts.byteLength + this.mmu.watch.length;
+    const jit = this.jit?.store.memoryEstimate() ?? 0;
+    const other = this.mmu.tlbBytes + 33 * 4;
+    return { ram, decode, jit, other, total: ram + decode + jit + other };
   }
 
   // ---- interfaces for the CSR file and the MMU ----------------------------------
@@ -229,7 +335,8 @@ export class Hart {
   }
 
   fenceI(): void {
-    // The decode cache is coherent with every store; a compiling tier would drop its code here.
+    // Nothing to do: the decode cache is coherent with every store, and a store into
+    // compiled code drops that code before it happens (see Mmu.codeStore).
   }
 
   /** CSR instruction semantics: privilege and read-only checks, then read-modify-write. */
@@ -268,7 +375,7 @@ export class Hart {
         this.stopReason = StopReason.Wfi;
         break;
       }
-      budget -= this.runFn(budget, false);
+      budget -= this.jit ? this.jit.run(budget) : this.runFn(budget, false);
       const exit = this.exit;
       if (exit === Exit.Breakpoint) {
         this.stopReason = StopReason.Breakpoint;

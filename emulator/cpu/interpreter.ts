@@ -10,11 +10,31 @@
  */
 import { INSTRUCTIONS } from '../isa/table';
 import * as arith from '../isa/arith';
-import { ILLEGAL_OP, DecodeCache, DecodePage } from './decode-cache';
+import { COUNT_SLOTS, ENTRY_BIT, ILLEGAL_OP, DecodeCache, DecodePage } from './decode-cache';
 import { RETRY, TRAP } from './signals';
 import type { Mmu } from './mmu';
 
-export const enum Exit { Limit = 0, Retry = 1, Trap = 2, Breakpoint = 3 }
+/**
+ * Why an execution engine returned. The interpreter returns Limit, Retry, Trap,
+ * Breakpoint, and (when asked to cooperate with the JIT tier) Yield; compiled
+ * regions return Limit, Retry, Trap, Leave and Miss.
+ */
+export const enum Exit {
+  Limit = 0,
+  /** The instruction at pc must run in slow mode. */
+  Retry = 1,
+  /** An exception was taken (the trap is already entered). */
+  Trap = 2,
+  Breakpoint = 3,
+  /** The interpreter reached a page with compiled code and hands back to the JIT's dispatcher. */
+  Yield = 4,
+  /** Compiled code left its page (or reached code it does not hold). */
+  Leave = 5,
+  /** A compiled region was entered at (or jumped to) an address it has no code for. */
+  Miss = 6,
+  /** The budget check at a region's dispatch: `h.pc` holds the label there (the dispatcher fixes it). */
+  LimitLabel = 7,
+}
 
 /** What the generated code touches on the hart. */
 export interface InterpreterHart {
@@ -28,46 +48,61 @@ export interface InterpreterHart {
   takePendingTrap(): void;
 }
 
-export type RunFunction = (limit: number, slow: boolean) => number;
+/**
+ * run(limit, slow, yieldToJit): with `yieldToJit`, the interpreter returns (Exit.Yield)
+ * when it reaches an entry point of compiled code (after at least one instruction).
+ */
+export type RunFunction = (limit: number, slow: boolean, yieldToJit?: boolean) => number;
 
 function caseFor(opValue: number, sem: string, control: boolean, sync: boolean): string {
   const guard = sync ? 'if (!slow) throw RETRY; ' : '';
-  const advance = control ? '' : ' pc = (pc + 4) >>> 0;';
-  return `      case ${opValue}: { ${guard}${sem}${advance} break; }`;
+  const advance = control ? '' : ' pc = (pc + 4) | 0;';
+  // Block ends count their executions for the JIT tier's choice of hot code.
+  const count = control || sync ? ` C[(pw + (i >>> 1)) & ${COUNT_SLOTS - 1}]++;` : '';
+  return `      case ${opValue}: {${count} ${guard}${sem}${advance} break; }`;
 }
 
 function generateSource(): string {
   const cases = INSTRUCTIONS.map((d, i) => caseFor(i + 1, d.sem, !!d.control, !!d.sync));
   cases.push(`      case ${ILLEGAL_OP}: throw h.illegal(imm);`);
+  // pc is kept as an int32 (the address's bits): V8 keeps it in a register, where a
+  // uint32 above 2^31 would live in a double.
   return `"use strict";
 function jump(t) { if (t & 3) throw h.exception(0, t); return t; }
-return function run(limit, slow) {
+return function run(limit, slow, yieldToJit) {
   const x = h.x, m = mem;
   const bps = h.breakpoints;
   const bpOn = !slow && bps.size > 0;
-  let pc = h.pc, n = 0, vpage = -1, page = EMPTY, ops = EMPTY.ops, imms = EMPTY.imms;
+  let pc = h.pc | 0, n = 0, vpage = -1, page = EMPTY, d = EMPTY.slots, n0 = 0, pw = 0;
   h.exit = ${Exit.Limit};
   try {
     while (n < limit) {
-      if ((pc >>> 12) !== vpage) { page = m.fetchPage(pc); ops = page.ops; imms = page.imms; vpage = pc >>> 12; }
-      if (bpOn && bps.has(pc)) { h.exit = ${Exit.Breakpoint}; break; }
-      const i = (pc >>> 2) & 1023;
-      let e = ops[i];
-      if (e === 0) e = cache.fill(page, i);
-      const rd = (e >>> 8) & 63, rs1 = (e >>> 14) & 31, rs2 = (e >>> 19) & 31, imm = imms[i];
+      if ((pc >>> 12) !== vpage) {
+        page.heat += n - n0;
+        page = m.fetchPage(pc >>> 0); d = page.slots; vpage = pc >>> 12; n0 = n; pw = page.ramOffset >>> 2;
+      }
+      if (bpOn && bps.has(pc >>> 0)) { h.exit = ${Exit.Breakpoint}; break; }
+      const i = (pc >>> 1) & 2046;
+      let e = d[i], imm = d[i + 1];
+      if (e === 0) { e = cache.fill(page, i >>> 1); imm = d[i + 1]; }
+      // An entry of compiled code: hand back to the JIT's dispatcher (after at least one instruction).
+      else if ((e & ${ENTRY_BIT}) !== 0 && yieldToJit === true && n !== 0) { h.exit = ${Exit.Yield}; break; }
+      const rd = (e >>> 8) & 63, rs1 = (e >>> 14) & 31, rs2 = (e >>> 19) & 31;
       switch (e & 255) {
 ${cases.join('\n')}
       }
       n++;
     }
   } catch (err) {
-    h.pc = pc;
+    page.heat += n - n0;
+    h.pc = pc >>> 0;
     h.retired += n;
     if (err === TRAP) { h.exit = ${Exit.Trap}; h.takePendingTrap(); return n; }
     if (err === RETRY) { h.exit = ${Exit.Retry}; return n; }
     throw err;
   }
-  h.pc = pc;
+  page.heat += n - n0;
+  h.pc = pc >>> 0;
   h.retired += n;
   return n;
 };`;
@@ -82,8 +117,8 @@ export const interpreterSource = generateSource;
 /** Builds the run function for one hart. The source is compiled once per process. */
 export function buildInterpreter(h: InterpreterHart, m: Mmu, cache: DecodeCache): RunFunction {
   if (!factory) {
-    factory = new Function('h', 'mem', 'A', 'cache', 'TRAP', 'RETRY', 'EMPTY', generateSource()) as Factory;
+    factory = new Function('h', 'mem', 'A', 'cache', 'TRAP', 'RETRY', 'EMPTY', 'C', generateSource()) as Factory;
   }
   // EMPTY: a page of the same class as real ones keeps the loop's locals monomorphic.
-  return factory(h, m, arith, cache, TRAP, RETRY, new DecodePage(-1));
+  return factory(h, m, arith, cache, TRAP, RETRY, new DecodePage(-1), cache.counts);
 }

@@ -9,8 +9,8 @@
  */
 import { Bus, BusError } from '../bus/bus';
 import { Access, Cause, MSTATUS, Priv } from './constants';
-import { DecodeCache, DecodePage } from './decode-cache';
-import { RETRY } from './signals';
+import { CODE_LINE_SHIFT, DecodeCache, DecodePage } from './decode-cache';
+import { RETRY, TRAP } from './signals';
 
 /** What the MMU needs from its hart. */
 export interface MmuHost {
@@ -58,7 +58,18 @@ export class Mmu {
   /** Whether loads/stores are translated, and with which privilege (MPRV applied). */
   private dataTranslate = false;
   private dataPriv: Priv = Priv.M;
-  private fetchTranslate = false;
+  /** Whether loads and stores are translated now (compiled code inlines the untranslated case). */
+  get dataTranslated(): boolean {
+    return this.dataTranslate;
+  }
+
+  /** Whether instruction fetches are translated (read by compiled code; set by refresh). */
+  fetchTranslate = false;
+
+  /** Bytes of the TLBs (memory reports). */
+  get tlbBytes(): number {
+    return this.tlbs.length * TLB_SIZE * (4 + 8 + 4);
+  }
 
   /** LR/SC reservation: physical address, or -1. */
   reservation = -1;
@@ -113,8 +124,8 @@ export class Mmu {
   sw(va: number, v: number): void {
     const o = this.ramOffsetFor(va, 4, Access.Store);
     if (o >= 0 && (o & 3) === 0) {
+      if (this.code.codeLines[o >>> CODE_LINE_SHIFT]) this.codeStore(o, 4);
       this.ram32[o >>> 2] = v;
-      if (this.code.codePages[o >>> 12]) this.code.invalidatePage(o >>> 12);
       return;
     }
     this.storeSlow(va, 4, v);
@@ -122,8 +133,8 @@ export class Mmu {
   sh(va: number, v: number): void {
     const o = this.ramOffsetFor(va, 2, Access.Store);
     if (o >= 0 && (o & 1) === 0) {
+      if (this.code.codeLines[o >>> CODE_LINE_SHIFT]) this.codeStore(o, 2);
       this.ram16[o >>> 1] = v;
-      if (this.code.codePages[o >>> 12]) this.code.invalidatePage(o >>> 12);
       return;
     }
     this.storeSlow(va, 2, v);
@@ -131,11 +142,21 @@ export class Mmu {
   sb(va: number, v: number): void {
     const o = this.ramOffsetFor(va, 1, Access.Store);
     if (o >= 0) {
+      if (this.code.codeLines[o >>> CODE_LINE_SHIFT]) this.codeStore(o, 1);
       this.ram[o] = v;
-      if (this.code.codePages[o >>> 12]) this.code.invalidatePage(o >>> 12);
       return;
     }
     this.storeSlow(va, 1, v);
+  }
+
+  /**
+   * A store into a RAM page holding decoded code: in a fast mode, a store that would
+   * change compiled code is retried in slow mode (before it has any effect), so the
+   * compiled code stops first; then the decoded entries of the written words go.
+   */
+  private codeStore(o: number, size: number): void {
+    if (!this.hart.slow && this.code.coversCompiled(o, size)) throw RETRY;
+    this.code.written(o, size);
   }
 
   // ---- atomics -----------------------------------------------------------
@@ -145,8 +166,9 @@ export class Mmu {
     va >>>= 0;
     if (va & 3) throw this.hart.exception(Cause.StoreMisaligned, va);
     const pa = this.dataTranslate ? this.translate(va, Access.Store) : va;
-    if (this.bus.ramOffset(pa, 4) < 0) throw this.hart.exception(Cause.StoreAccessFault, va);
-    if (!this.hart.slow && this.watch[(pa - this.ramBase) >>> 12]) throw RETRY;
+    const o = this.bus.ramOffset(pa, 4);
+    if (o < 0) throw this.hart.exception(Cause.StoreAccessFault, va);
+    if (!this.hart.slow && (this.watch[o >>> 12] || this.code.coversCompiled(o, 4))) throw RETRY;
     return pa;
   }
   amoLoad(pa: number): number {
@@ -157,7 +179,7 @@ export class Mmu {
   amoStore(pa: number, v: number): void {
     const o = (pa - this.ramBase) >>> 0;
     this.ram32[o >>> 2] = v;
-    if (this.code.codePages[o >>> 12]) this.code.invalidatePage(o >>> 12);
+    if (this.code.codeLines[o >>> CODE_LINE_SHIFT]) this.code.written(o, 4);
     if (this.reservation === pa) this.reservation = -1;
     if (this.hart.slow) this.checkWatch(pa, 4, Access.Store, v);
   }
@@ -174,6 +196,11 @@ export class Mmu {
     if (va & 3) throw this.hart.exception(Cause.StoreMisaligned, va);
     const pa = this.dataTranslate ? this.translate(va, Access.Store) : va;
     const ok = this.reservation === pa;
+    // Retry (before the reservation is dropped) a store that would change compiled code.
+    if (ok && !this.hart.slow) {
+      const o = this.bus.ramOffset(pa, 4);
+      if (o >= 0 && this.code.coversCompiled(o, 4)) throw RETRY;
+    }
     this.reservation = -1;
     if (!ok) return 1;
     this.storePhysical(pa, 4, v, va);
@@ -188,6 +215,32 @@ export class Mmu {
     const o = this.bus.ramOffset(pa, 4);
     if (o < 0) throw this.hart.exception(Cause.InsnAccessFault, pc);
     return this.code.page(o);
+  }
+
+  /**
+   * The decode page instruction fetches at `pc` would use now, or undefined when the
+   * fetch would fault (no exception is raised) or, unless `allocate`, when no code
+   * has been decoded there yet. Compiled code checks its pages with it.
+   */
+  peekFetchPage(pc: number, allocate = false): DecodePage | undefined {
+    let pa: number;
+    if (this.fetchTranslate) {
+      try {
+        pa = this.translate(pc, Access.Fetch);
+      } catch (e) {
+        if (e === TRAP) return undefined;
+        throw e;
+      }
+    } else pa = pc >>> 0;
+    const o = this.bus.ramOffset(pa, 4);
+    if (o < 0) return undefined;
+    return allocate ? this.code.page(o) : this.code.existing(o);
+  }
+
+  /** The decode page of physical address `pa` if it is RAM and has been decoded from (no side effects). */
+  decodePageAt(pa: number): DecodePage | undefined {
+    const o = this.bus.ramOffset(pa, 4);
+    return o < 0 ? undefined : this.code.existing(o);
   }
 
   // ---- translation -------------------------------------------------------
@@ -294,6 +347,13 @@ export class Mmu {
   private crossPage(va: number, size: number, access: Access, v: number): number {
     const pas: number[] = [];
     for (let k = 0; k < size; k++) pas.push(this.translate((va + k) >>> 0, access));
+    if (!this.hart.slow) {
+      // Anything that would retry must do so before the first byte is touched.
+      for (const pa of pas) {
+        const o = this.bus.ramOffset(pa, 1);
+        if (o < 0 || this.watch[o >>> 12] || (access === Access.Store && this.code.coversCompiled(o, 1))) throw RETRY;
+      }
+    }
     let r = 0;
     for (let k = 0; k < size; k++) {
       if (access === Access.Load) r |= this.loadPhysical(pas[k], 1, va, access) << (8 * k);
@@ -326,7 +386,7 @@ export class Mmu {
     const o = this.bus.ramOffset(pa, size);
     if (o >= 0) {
       const watched = this.watch[o >>> 12] || (size > 1 && this.watch[(o + size - 1) >>> 12]);
-      if (watched && !this.hart.slow) throw RETRY;
+      if (!this.hart.slow && (watched || this.code.coversCompiled(o, size))) throw RETRY;
       if (this.reservation >= 0 && this.reservation >= pa - 3 && this.reservation < pa + size) this.reservation = -1;
       this.bus.write(pa, size, v); // bus.onRamWrite keeps the decode cache coherent
       if (watched) this.checkWatch(pa, size, Access.Store, v);

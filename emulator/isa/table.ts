@@ -11,7 +11,8 @@
  *   rd rs1 rs2   register numbers (rd already redirected to 32 when it is x0)
  *   imm          the decoded immediate (sign-extended; CSR number for Zicsr;
  *                the raw instruction word for the illegal pseudo-op)
- *   pc           address of this instruction (uint32); `control` entries set it
+ *   pc           address of this instruction, as an int32 (the address's bits; read it
+ *                unsigned with `>>> 0`); `control` entries set it
  *   h            the hart (privileged operations, CSRs, traps)
  *   m            the hart's memory unit (virtual-address loads/stores, atomics)
  *   A            arithmetic helpers (mulh*)
@@ -55,6 +56,11 @@ export interface InsnDef {
   readonly sync?: boolean;
   /** Reads or writes memory (for watchpoints and the JIT's block splitting). */
   readonly memory?: 'load' | 'store' | 'amo';
+  /**
+   * Conditional branches: the condition alone. `sem` is built from it
+   * (`pc = cond ? jump(pc + imm) : pc + 4`); a compiler can use it to branch directly.
+   */
+  readonly cond?: string;
 }
 
 // Opcode and funct helpers for building match values.
@@ -83,8 +89,8 @@ const store = (name: string, f3: number, fn: string): InsnDef => ({
   sem: `m.${fn}((x[rs1] + imm) | 0, x[rs2]);`,
 });
 const branch = (name: string, f3: number, cond: string): InsnDef => ({
-  name, match: op(BRANCH, f3), mask: I_MASK, format: 'B', ext: 'I', control: true,
-  sem: `pc = ${cond} ? jump((pc + imm) >>> 0) : (pc + 4) >>> 0;`,
+  name, match: op(BRANCH, f3), mask: I_MASK, format: 'B', ext: 'I', control: true, cond,
+  sem: `pc = ${cond} ? jump((pc + imm) | 0) : (pc + 4) | 0;`,
 });
 // AMOs read rs2 before writing rd, since rd may equal rs2.
 const amo = (name: string, f5: number, expr: string): InsnDef => ({
@@ -106,11 +112,11 @@ export const INSTRUCTIONS: readonly InsnDef[] = [
   { name: 'auipc', match: 0x17, mask: 0x7f, format: 'U', ext: 'I', sem: 'x[rd] = (pc + imm) | 0;' },
   {
     name: 'jal', match: 0x6f, mask: 0x7f, format: 'J', ext: 'I', control: true,
-    sem: '{ const t = jump((pc + imm) >>> 0); x[rd] = (pc + 4) | 0; pc = t; }',
+    sem: '{ const t = jump((pc + imm) | 0); x[rd] = (pc + 4) | 0; pc = t; }',
   },
   {
     name: 'jalr', match: op(0x67, 0), mask: I_MASK, format: 'JR', ext: 'I', control: true,
-    sem: '{ const t = jump(((x[rs1] + imm) & ~1) >>> 0); x[rd] = (pc + 4) | 0; pc = t; }',
+    sem: '{ const t = jump((x[rs1] + imm) & ~1); x[rd] = (pc + 4) | 0; pc = t; }',
   },
   branch('beq', 0, 'x[rs1] === x[rs2]'),
   branch('bne', 1, 'x[rs1] !== x[rs2]'),
@@ -190,8 +196,8 @@ export const INSTRUCTIONS: readonly InsnDef[] = [
   amo('amomaxu.w', 0x1c, '(a >>> 0) > (b >>> 0) ? a : b'),
 
   // Privileged
-  system('sret', 0x10200073, 'pc = h.sret();', true),
-  system('mret', 0x30200073, 'pc = h.mret();', true),
+  system('sret', 0x10200073, 'pc = h.sret() | 0;', true),
+  system('mret', 0x30200073, 'pc = h.mret() | 0;', true),
   system('wfi', 0x10500073, 'h.wfi();'),
   {
     name: 'sfence.vma', match: 0x12000073, mask: 0xfe007fff, format: 'SFENCE', ext: 'Priv', sync: true,

@@ -7,11 +7,21 @@
  * 100 MHz and mtime ticks at 10 MHz (CYCLES_PER_TICK), so every run is exact.
  */
 import { Bus } from '../bus/bus';
-import { Hart, HartHost, StopReason } from '../cpu/hart';
+import { Hart, HartHost, HartOptions, MemoryUsage, StopReason, Tier, parseTier, setDefaultJitOptions, setDefaultTier } from '../cpu/hart';
 import { Access, Cause, Irq } from '../cpu/constants';
 import { WATCH_STORE } from '../cpu/mmu';
 import { Clint, Ns16550a, Plic, SifiveTest, VirtMap } from '../devices';
 import { ElfFile, SymbolTable, loadElf } from '../loader';
+
+// The execution tier of every hart this process builds: PVLAB_TIER=interpreter|jit
+// (default: the JIT), read once here; PVLAB_JIT_HOT=N lowers the JIT's hot threshold
+// (instructions interpreted on a page before it is compiled), for tests.
+{
+  const tier = parseTier(process.env.PVLAB_TIER);
+  if (tier) setDefaultTier(tier);
+  const hot = Number(process.env.PVLAB_JIT_HOT);
+  if (Number.isInteger(hot) && hot > 0) setDefaultJitOptions({ hotThreshold: hot, chunk: Math.min(8192, hot) });
+}
 
 export const CYCLES_PER_TICK = 10;
 export const TIMEBASE_HZ = 10_000_000;
@@ -21,6 +31,10 @@ export interface VirtMachineOptions {
   ramMiB?: number;
   /** Bytes the guest writes to the UART. */
   onUartOutput?: (byte: number) => void;
+  /** Execution tier of the hart (default: PVLAB_TIER, else the JIT). */
+  tier?: Tier;
+  /** JIT tuning (tests lower the hot threshold to exercise compiled code). */
+  jit?: HartOptions['jit'];
 }
 
 /** Why `run` returned. */
@@ -49,7 +63,7 @@ export class VirtMachine implements HartHost {
   constructor(options: VirtMachineOptions = {}) {
     const ramMiB = options.ramMiB ?? DEFAULT_RAM_MIB;
     this.bus = new Bus(ramMiB * 1024 * 1024, VirtMap.RAM.base);
-    this.hart = new Hart(this.bus, 0, this);
+    this.hart = new Hart(this.bus, 0, this, { tier: options.tier, jit: options.jit });
     const hart = this.hart;
     const out = options.onUartOutput ?? (() => undefined);
     // PLIC context 0 is hart 0's M-mode, context 1 its S-mode (as on QEMU virt).
@@ -69,6 +83,11 @@ export class VirtMachine implements HartHost {
     this.bus.map(VirtMap.CLINT.base, VirtMap.CLINT.size, this.clint);
     this.bus.map(VirtMap.PLIC.base, VirtMap.PLIC.size, this.plic);
     this.bus.map(VirtMap.UART0.base, VirtMap.UART0.size, this.uart);
+  }
+
+  /** RAM plus the CPU tiers' overhead (decoded pages, compiled code), in bytes. */
+  memoryUsage(): MemoryUsage {
+    return this.hart.memoryUsage();
   }
 
   /** Virtual cycles since power-on. */

@@ -4,13 +4,13 @@
  * and carries propagate from the low word into the high one.
  */
 import assert from 'node:assert/strict';
-import { X, csr, li, pass, run } from './program';
+import { X, csr, li, pass, run, describeTiers } from './program';
 
 const MCYCLE = 0xb00, MINSTRET = 0xb02, MCYCLEH = 0xb80, MINSTRETH = 0xb82;
 const CYCLEH = 0xc80, INSTRET = 0xc02, INSTRETH = 0xc82;
 const nop = 0x00000013;
 
-describe('CPU: 64-bit counters', () => {
+describeTiers('CPU: 64-bit counters', () => {
   it('minstreth then minstret written read back exactly (no bits lost to double precision)', () => {
     const { vm, stop } = run([
       ...li(X.t0, 0xdeadbeef), csr('csrrw', 0, MINSTRETH, X.t0),

@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { Irq } from '../../emulator/cpu/constants';
-import { RAM, X, csr, i, li, machine, pass, run } from './program';
+import { RAM, X, csr, i, li, machine, pass, run, describeTiers } from './program';
 
 const MSTATUS = 0x300, MIE = 0x304, MTVEC = 0x305, MIP = 0x344, MCAUSE = 0x342;
 const SSIP = 1 << 1, SEIP = 1 << 9, MSIP = 1 << 3;
 
-describe('CPU: interrupt-pending bits', () => {
+describeTiers('CPU: interrupt-pending bits', () => {
   it('csrrs/csrrc on mip do not write a device line\'s pending bit back as a software bit', () => {
     const vm = machine([
       ...li(X.t0, SSIP),
@@ -43,7 +43,7 @@ describe('CPU: interrupt-pending bits', () => {
   });
 });
 
-describe('CPU: stepping into an interrupt', () => {
+describeTiers('CPU: stepping into an interrupt', () => {
   it('takes a pending interrupt as one step, then executes the handler\'s first instruction', () => {
     const handler = RAM + 0x100;
     const nop = i('addi', 0, 0, 0);

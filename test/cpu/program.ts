@@ -6,6 +6,7 @@
 import { INSTRUCTIONS, place } from '../../emulator/isa/table';
 import { VirtMachine } from '../../emulator/system/virt-machine';
 import type { MachineStop } from '../../emulator/system/virt-machine';
+import type { Tier } from '../../emulator/cpu/hart';
 
 export const RAM = 0x80000000;
 
@@ -47,9 +48,32 @@ export function pass(): number[] {
   return [...li(31, 0x100000), ...li(30, 0x5555), s('sw', 30, 31, 0)];
 }
 
+/** The execution tiers every CPU test runs under. */
+export const TIERS: readonly Tier[] = ['interpreter', 'jit'];
+
+/** JIT settings for tests: compile after a few instructions, so short programs run compiled. */
+export const EAGER_JIT = { hotThreshold: 16, chunk: 16 } as const;
+
+let currentTier: Tier = 'interpreter';
+
+/** The tier machines built by `machine`/`run` use (set per describe block). */
+export function useTier(tier: Tier): void {
+  currentTier = tier;
+}
+
+/** `describe` once per tier, with `machine`/`run` building harts of that tier. */
+export function describeTiers(title: string, body: (tier: Tier) => void): void {
+  for (const tier of TIERS) {
+    describe(`${title} [${tier}]`, function () {
+      beforeEach(() => useTier(tier));
+      body(tier);
+    });
+  }
+}
+
 /** A machine with `words` at the start of RAM and the hart reset there, in M-mode. */
-export function machine(words: number[], at = RAM): VirtMachine {
-  const vm = new VirtMachine({ ramMiB: 4 });
+export function machine(words: number[], at = RAM, tier: Tier = currentTier): VirtMachine {
+  const vm = new VirtMachine({ ramMiB: 4, tier, jit: EAGER_JIT });
   load(vm, at, words);
   vm.hart.reset(RAM);
   return vm;

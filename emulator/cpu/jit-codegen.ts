@@ -1,0 +1,683 @@
+/**
+ * The JIT tier's code generator: turns the decoded, hot code of a span of guest
+ * pages into the source of one JavaScript function, splicing the instruction
+ * table's `sem` strings (see jit.ts for how regions are used).
+ *
+ * Shape of the generated function:
+ *
+ *   dispatch: for (;;) {                     // entered at a label (an entry point)
+ *     if ($n > lim) → stop (budget)
+ *     switch ($l) {                          // dense labels: a jump table
+ *       case 0: <chain>                      // a chain: straight code from a label
+ *       case 1: <chain>                      //   to the next label, falling through
+ *       ...
+ *     }
+ *   }
+ *
+ * Inside a chain, branches and jumps whose target lies in the same chain become
+ * structured JavaScript: a backward one is `continue` of a labelled `for (;;)`
+ * around the loop, a forward one `break` out of a labelled block that ends at
+ * the target. Other targets in the region go through the dispatch (`$l = k;
+ * continue dispatch`); anything else leaves the function. Where the structure
+ * cannot nest (a jump into a loop from outside, overlapping loops), the target
+ * becomes a label of its own and the chain is split there.
+ *
+ * Guest registers are JavaScript locals (int32 throughout) within a chain: each
+ * chain loads the registers it reads when it is entered, and every write goes
+ * through to the register array at once. So no register is live across the
+ * dispatch or at an exit, which keeps V8's SSA form (and its compile time) small;
+ * the stores are cheap. Instructions retired are counted per basic block
+ * (`$n`); before an instruction that can raise an exception, `$at` holds its word
+ * and its offset in the block, so a trap is precise. The budget is checked at the
+ * dispatch and at every loop head, and no path runs more than MAX_RUN
+ * instructions between two checks.
+ *
+ * V8 optimizes from type feedback, and code that has never run has none: its
+ * first run deoptimizes the function. So exits are constant assignments only, and
+ * arithmetic stays on paths that run.
+ */
+import { InsnDef, INSTRUCTIONS } from '../isa/table';
+import { CODE_LINE_SHIFT, COUNT_SLOTS, DecodePage, ILLEGAL_OP, JIT_BIT } from './decode-cache';
+import { Exit } from './interpreter';
+
+/** Longest straight run of instructions between two budget checks. */
+export const MAX_RUN = 128;
+
+/**
+ * A block end's execution count (from the interpreter, see COUNT_SLOTS) at least
+ * this makes its straight run of code part of a region.
+ */
+export const HOT_BLOCK = 2;
+
+/** The RAM a region's inline memory accesses use (a bus's). */
+export interface RamShape {
+  readonly base: number;
+  readonly size: number;
+}
+
+export interface RegionInput {
+  /** Decode pages of consecutive virtual pages, from `vbase`. */
+  readonly pages: readonly DecodePage[];
+  /** Virtual address of the first page (int32). */
+  readonly vbase: number;
+  /** Global word (page * 1024 + word) where the region is first entered. */
+  readonly entry: number;
+  /** Block-end execution counts (DecodeCache.counts). */
+  readonly counts: Int32Array;
+  /** RAM placement, for inline loads and stores (without it, every access calls the MMU). */
+  readonly ram?: RamShape;
+}
+
+export interface RegionCode {
+  readonly source: string;
+  /** Global words compiled. */
+  readonly words: readonly number[];
+  /** Global word of each label. */
+  readonly labelWords: readonly number[];
+  /** Label of each global word, or -1. */
+  readonly labelOf: Int16Array;
+  /** Static targets outside the span (their pages may want them as entries). */
+  readonly outsideTargets: readonly number[];
+}
+
+interface Slot {
+  def: InsnDef | undefined;
+  rd: number;
+  rs1: number;
+  rs2: number;
+  imm: number;
+}
+
+const enum Kind { Plain, Branch, Jal, Jalr, Stop }
+
+interface Insn {
+  g: number;
+  pc: number;
+  slot: Slot;
+  kind: Kind;
+  /** Static target address (branches, jal). */
+  target: number;
+  /** Its global word in the span when it is compiled code, else -1. */
+  tg: number;
+  /** The instruction can raise an exception (needs $at). */
+  throws: boolean;
+}
+
+const REG = /x\[(rd|rs1|rs2)\]/g;
+const OPERAND = /\b(rd|rs1|rs2|imm)\b/g;
+
+const hex = (v: number) => (v < 0 ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
+
+/**
+ * `sem` with its operands made literals and its registers made locals: x[n] is the
+ * local rn (reads of x0 are 0; writes to x0 go to the sink r32). Literals rather than
+ * block-scoped constants: every `const` would be a slot in the function's frame, and
+ * V8's compile time grows with frame size times call sites. Every value assigned
+ * to a register is marked int32 (`| 0`, free at run time), which keeps V8 from
+ * giving the locals a tagged representation where a call's result flows in.
+ */
+function bindOperands(sem: string, s: Slot, reads: Set<number>, written: Set<number>): string | undefined {
+  const regs = sem.replace(REG, (whole, name: string, offset: number) => {
+    const r = name === 'rd' ? s.rd : name === 'rs1' ? s.rs1 : s.rs2;
+    const assigned = /^\s*=[^=]/.test(sem.slice(offset + whole.length));
+    if (r === 0 && !assigned) return '0';
+    if (r !== 32) {
+      if (assigned) written.add(r);
+      else reads.add(r);
+    }
+    return `r${r}`;
+  });
+  if (/\bx\[/.test(regs)) return undefined;
+  return regs
+    .replace(/\b(r\d+) = ([^;]+);/g, (_m, r: string, e: string) =>
+      r === 'r32' ? `${r} = (${e}) | 0;` : `${r} = (${e}) | 0; x[${r.slice(1)}] = ${r};`,
+    )
+    .replace(OPERAND, (name: string) =>
+      name === 'imm' ? `(${hex(s.imm)})` : String(name === 'rd' ? s.rd : name === 'rs1' ? s.rs1 : s.rs2),
+    );
+}
+
+/** Splits `text` at its top-level commas. */
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out;
+}
+
+/** Aligned RAM accesses the generated code performs itself: view, index shift, alignment mask, value fix-up. */
+const INLINE_LOADS: Record<string, { view: string; shift: number; align: number; size: number; wrap: (e: string) => string }> = {
+  lw: { view: 'R32', shift: 2, align: 3, size: 4, wrap: (e) => e },
+  lh: { view: 'R16', shift: 1, align: 1, size: 2, wrap: (e) => `((${e} << 16) >> 16)` },
+  lhu: { view: 'R16', shift: 1, align: 1, size: 2, wrap: (e) => e },
+  lb: { view: 'R8', shift: 0, align: 0, size: 1, wrap: (e) => `((${e} << 24) >> 24)` },
+  lbu: { view: 'R8', shift: 0, align: 0, size: 1, wrap: (e) => e },
+};
+const INLINE_STORES: Record<string, { view: string; shift: number; align: number; size: number }> = {
+  sw: { view: 'R32', shift: 2, align: 3, size: 4 },
+  sh: { view: 'R16', shift: 1, align: 1, size: 2 },
+  sb: { view: 'R8', shift: 0, align: 0, size: 1 },
+};
+
+/**
+ * Rewrites the MMU calls `m.lw(...)`, `m.sw(...)` (and the other sizes) of a bound
+ * `sem` into an inline fast path for the common case — data accesses untranslated
+ * (DT, set per region run), aligned, in RAM, on a page without watchpoints and, for
+ * stores, on a line without decoded code — that falls back to the same MMU call.
+ * The semantics stay the table's: this only inlines the memory unit's fast path.
+ */
+function inlineMemory(code: string, ram: RamShape): string {
+  const base = ram.base | 0;
+  for (;;) {
+    const m = /\bm\.(lw|lhu|lh|lbu|lb|sw|sh|sb)\(/.exec(code);
+    if (!m) return code;
+    const open = m.index + m[0].length;
+    let depth = 1;
+    let i = open;
+    for (; i < code.length && depth > 0; i++) {
+      if (code[i] === '(') depth++;
+      else if (code[i] === ')') depth--;
+    }
+    const args = splitArgs(code.slice(open, i - 1));
+    const fn = m[1];
+    const ok = (size: number, align: number) =>
+      `DT === 0 && (o = (a - ${hex(base)}) >>> 0) <= ${hex(ram.size - size)}${align ? ` && (o & ${align}) === 0` : ''}`;
+    let rep: string;
+    const load = INLINE_LOADS[fn];
+    if (load) {
+      rep =
+        `(a = ${args[0]}, ${ok(load.size, load.align)} && W[o >>> 12] === 0 ` +
+        `? ${load.wrap(`${load.view}[o${load.shift ? ` >>> ${load.shift}` : ''}]`)} : M_${fn}(a))`;
+    } else {
+      const st = INLINE_STORES[fn];
+      rep =
+        `(a = ${args[0]}, v = ${args[1]}, ${ok(st.size, st.align)} && (W[o >>> 12] | CL[o >>> ${CODE_LINE_SHIFT}]) === 0 ` +
+        `? (${st.view}[o${st.shift ? ` >>> ${st.shift}` : ''}] = v) : M_${fn}(a, v))`;
+    }
+    code = code.slice(0, m.index) + rep + code.slice(i);
+  }
+}
+
+function slotAt(page: DecodePage, w: number): Slot | undefined {
+  const e = page.slots[2 * w] & ~JIT_BIT & 0xffffff;
+  if (e === 0) return undefined;
+  const op = e & 255;
+  return {
+    def: op === ILLEGAL_OP ? undefined : INSTRUCTIONS[op - 1],
+    rd: (e >>> 8) & 63,
+    rs1: (e >>> 14) & 31,
+    rs2: (e >>> 19) & 31,
+    imm: page.slots[2 * w + 1],
+  };
+}
+
+interface Loop {
+  start: number;
+  end: number;
+}
+
+interface Structure {
+  loops: Loop[];
+  /** Forward-jump targets → where their block opens. */
+  blocks: Map<number, number>;
+}
+
+/** Generates the region's source; undefined when nothing on the span is hot. */
+export function generateRegion(input: RegionInput): RegionCode | undefined {
+  const { pages, vbase, counts } = input;
+  const span = pages.length * 1024;
+  const slots: (Slot | undefined)[] = new Array(span);
+  for (let g = 0; g < span; g++) slots[g] = slotAt(pages[g >>> 10], g & 1023);
+  const decoded = (g: number) => g >= 0 && g < span && slots[g] !== undefined;
+  const pcOf = (g: number) => (vbase + g * 4) | 0;
+  const spanWord = (target: number) => {
+    const off = (target - vbase) | 0;
+    return off >= 0 && off < span * 4 && (off & 3) === 0 ? off >>> 2 : -1;
+  };
+  const countOf = (g: number) => counts[((pages[g >>> 10].ramOffset >>> 2) + (g & 1023)) & (COUNT_SLOTS - 1)];
+
+  // Hot code: straight runs of decoded words (ending at a control or sync word, or a
+  // gap) whose end ran at least HOT_BLOCK times.
+  const hot = new Array<boolean>(span).fill(false);
+  for (let g = 0; g < span; ) {
+    if (!decoded(g)) {
+      g++;
+      continue;
+    }
+    let end = g;
+    for (;;) {
+      const d = slots[end]!.def;
+      if (!d || d.control || d.sync || !decoded(end + 1)) break;
+      end++;
+    }
+    const d = slots[end]!.def;
+    const counted = !!d && (d.control || d.sync);
+    const take = !counted || countOf(end) >= HOT_BLOCK;
+    for (let k = g; k <= end; k++) hot[k] = take;
+    g = end + 1;
+  }
+  // Words another region already holds are left to it.
+  for (let g = 0; g < span; g++) if (hot[g] && pages[g >>> 10].slots[2 * (g & 1023)] & JIT_BIT) hot[g] = false;
+  const included = (g: number) => g >= 0 && g < span && hot[g];
+
+  // Instructions.
+  const insns = new Map<number, Insn>();
+  const outsideTargets: number[] = [];
+  for (let g = 0; g < span; g++) {
+    if (!included(g)) continue;
+    const slot = slots[g]!;
+    const d = slot.def;
+    const pc = pcOf(g);
+    let kind = Kind.Plain;
+    let target = 0;
+    let tg = -1;
+    if (!d || d.sync) kind = Kind.Stop;
+    else if (d.control && (d.cond !== undefined || d.format === 'J')) {
+      target = (pc + slot.imm) | 0;
+      if (target & 3) kind = Kind.Stop; // a misaligned target traps: leave it to the interpreter
+      else {
+        kind = d.cond !== undefined ? Kind.Branch : Kind.Jal;
+        const t = spanWord(target);
+        if (included(t)) tg = t;
+        else if (t < 0) outsideTargets.push(target);
+      }
+    } else if (d.control) kind = Kind.Jalr;
+    insns.set(g, { g, pc, slot, kind, target, tg, throws: kind === Kind.Jalr || (kind === Kind.Plain && !!d!.memory) });
+  }
+  if (insns.size === 0) return undefined;
+
+  // External entry points (labels).
+  const labels = new Set<number>();
+  if (included(input.entry)) labels.add(input.entry);
+  for (let p = 0; p < pages.length; p++) for (const w of pages[p].missed ?? []) if (included(p * 1024 + w)) labels.add(p * 1024 + w);
+  for (const ins of insns.values()) {
+    const g = ins.g;
+    if (!included(g - 1)) labels.add(g); // reached from outside the compiled code
+    if (ins.kind === Kind.Stop) {
+      labels.add(g);
+      if (included(g + 1)) labels.add(g + 1); // after the slow-mode step
+    }
+    // After a jump: a return address (the callee returns through the dispatcher), or
+    // code only jumped to, maybe through a table (a switch), so an entry point.
+    if ((ins.kind === Kind.Jal || ins.kind === Kind.Jalr) && included(g + 1)) labels.add(g + 1);
+  }
+
+  // Chains and their structure; a target that cannot be structured becomes a label.
+  let chains: number[][];
+  const structures = new Map<number, Structure>();
+  for (let round = 0; ; round++) {
+    chains = [];
+    let cur: number[] = [];
+    for (let g = 0; g < span; g++) {
+      if (!included(g)) {
+        if (cur.length) chains.push(cur);
+        cur = [];
+        continue;
+      }
+      if (cur.length && (labels.has(g) || cur.length >= MAX_RUN)) {
+        chains.push(cur);
+        cur = [];
+        labels.add(g);
+      }
+      cur.push(g);
+    }
+    if (cur.length) chains.push(cur);
+    structures.clear();
+    const failed: number[] = [];
+    for (const c of chains) {
+      const st = structure(c, insns, failed);
+      structures.set(c[0], st);
+      // A loop head is a label too: a run that stops there for the budget resumes there.
+      for (const l of st.loops) if (l.start !== c[0]) failed.push(l.start);
+      // A jump to compiled code in another chain goes through the dispatch: its target needs a label.
+      for (const g of c) {
+        const tg = insns.get(g)!.tg;
+        if (tg >= 0 && (tg < c[0] || tg > c[c.length - 1]) && !labels.has(tg)) failed.push(tg);
+      }
+    }
+    if (failed.length === 0) break;
+    for (const t of failed) labels.add(t);
+    if (round > 64) throw new Error('jit: structuring did not converge');
+  }
+
+  const labelWords = [...labels].filter(included).sort((a, b) => a - b);
+  const labelOf = new Int16Array(span).fill(~Exit.Miss);
+  labelWords.forEach((g, i) => (labelOf[g] = i));
+
+  // ---- emission: each chain a `case` of a cluster function ----
+  interface ChainCode {
+    label: number;
+    body: string;
+    reads: Set<number>;
+    writes: Set<number>;
+    /** Labels it may go to directly. */
+    succ: Set<number>;
+  }
+  const chainCode: ChainCode[] = [];
+  let succ = new Set<number>();
+  let out: string[] = [];
+  const emit = (s: string) => out.push(s);
+  const leave = (target: number, e: Exit) => `N = n; PCX = ${hex(target)}; return ${~e};`;
+
+  /** Code that moves control to `target` (global word `tg` when compiled) from word `from`. */
+  const jumpTo = (target: number, tg: number, chain: Set<number>, st: Structure, from: number, page: number): string => {
+    if (tg >= 0 && chain.has(tg)) {
+      if (tg <= from) return `continue L${tg};`;
+      if (st.blocks.has(tg)) return `break B${tg};`;
+    }
+    const check = crossCheck(target, page);
+    if (tg >= 0 && labelOf[tg] >= 0) {
+      succ.add(labelOf[tg]);
+      return `${check}l = ${labelOf[tg]}; continue local;`;
+    }
+    return leave(target, spanWord(target) >= 0 ? Exit.Miss : Exit.Leave);
+  };
+  /** Entering another page of the span: its translation must still be the one compiled for. */
+  const crossCheck = (target: number, fromPage: number): string => {
+    const t = spanWord(target);
+    if (t < 0 || t >>> 10 === fromPage) return '';
+    return `if (m.fetchTranslate && m.peekFetchPage(${hex(target)} >>> 0) !== P[${t >>> 10}]) { ${leave(target, Exit.Leave)} } `;
+  };
+
+  for (const c of chains) {
+    const st = structures.get(c[0])!;
+    const inChain = new Set(c);
+    const reads = new Set<number>();
+    const writes = new Set<number>();
+    out = [];
+    succ = new Set<number>();
+    let run = 0; // instructions since the last count on the fall-through path
+    const loopStart = new Map<number, Loop>();
+    for (const l of st.loops) loopStart.set(l.start, l);
+    const loopsEndingAt = new Map<number, number>();
+    for (const l of st.loops) loopsEndingAt.set(l.end, (loopsEndingAt.get(l.end) ?? 0) + 1);
+    // Blocks opening at each position, outermost (latest target) first.
+    const blocksAt = new Map<number, number[]>();
+    for (const [t, open] of st.blocks) {
+      const list = blocksAt.get(open) ?? [];
+      list.push(t);
+      blocksAt.set(open, list);
+    }
+    for (const list of blocksAt.values()) list.sort((a, b) => b - a);
+    const chainStart = c[0];
+    const flush = (extra = 0) => {
+      const k = run + extra;
+      run = 0;
+      return k ? `n = (n + ${k}) | 0; ` : '';
+    };
+
+    for (let idx = 0; idx < c.length; idx++) {
+      const g = c[idx];
+      const ins = insns.get(g)!;
+      const page = g >>> 10;
+      // Leaving the previous word: close loops ending there, then the block targeting g.
+      if (idx > 0) {
+        const closing = loopsEndingAt.get(c[idx - 1]) ?? 0;
+        if (closing > 0 || st.blocks.has(g) || loopStart.has(g)) emit(flush());
+        for (let k = 0; k < closing; k++) emit('break; }');
+        if (st.blocks.has(g)) emit(`} /* B${g} */`);
+        if (page !== c[idx - 1] >>> 10) {
+          // Falling through into the next page of the span.
+          emit(flush());
+          emit(crossCheck(pcOf(g), page - 1));
+        }
+      }
+      // Opening: the chain's top-level blocks, the loop headed here, then its blocks.
+      if (g === chainStart && !loopStart.has(g)) for (const t of blocksAt.get(g) ?? []) emit(`B${t}: {`);
+      if (g === chainStart && loopStart.has(g)) for (const t of blocksAt.get(-1) ?? []) emit(`B${t}: {`);
+      if (loopStart.has(g)) {
+        emit(`L${g}: for (;;) { if (n > LIM) { ${leave(ins.pc, Exit.Limit)} }`);
+        for (const t of blocksAt.get(g) ?? []) emit(`B${t}: {`);
+      }
+
+      const s = ins.slot;
+      const d = s.def;
+      const at = () => `at = ${g | (run << 16)}; `;
+      switch (ins.kind) {
+        case Kind.Stop:
+          emit(`${flush()}${leave(ins.pc, Exit.Retry)}`);
+          break;
+        case Kind.Plain: {
+          let sem = bindOperands(d!.sem, s, reads, writes)!;
+          if (input.ram && (d!.memory === 'load' || d!.memory === 'store')) sem = inlineMemory(sem, input.ram);
+          const pcSet = /\bpc\b/.test(sem) ? `pc = ${hex(ins.pc)}; ` : '';
+          emit(`${ins.throws ? at() : ''}${pcSet}${sem}`);
+          run++;
+          break;
+        }
+        case Kind.Branch: {
+          const cond = bindOperands(d!.cond!, s, reads, writes)!;
+          emit(`${flush(1)}if (${cond}) { ${jumpTo(ins.target, ins.tg, inChain, st, g, page)} }`);
+          break;
+        }
+        case Kind.Jal: {
+          const sem = bindOperands(d!.sem, s, reads, writes)!;
+          emit(`pc = ${hex(ins.pc)}; ${sem} ${flush(1)}${jumpTo(ins.target, ins.tg, inChain, st, g, page)}`);
+          break;
+        }
+        case Kind.Jalr: {
+          const sem = bindOperands(d!.sem, s, reads, writes)!;
+          const check =
+            pages.length > 1
+              ? `if (m.fetchTranslate && m.peekFetchPage(pc >>> 0) !== P[((pc - ${hex(vbase)}) >>> 12)]) return ${~Exit.Leave}; `
+              : '';
+          emit(
+            `${at()}pc = ${hex(ins.pc)}; ${sem} ${flush(1)}N = n; PCX = pc; ` +
+              `if (((pc - ${hex(vbase)}) >>> 0) < ${hex(span * 4)}) { ${check}l = LBL[(pc - ${hex(vbase)}) >>> 2]; continue local; } return ${~Exit.Leave};`,
+          );
+          break;
+        }
+      }
+    }
+    // The chain's end.
+    const last = c[c.length - 1];
+    const lastIns = insns.get(last)!;
+    const closing = loopsEndingAt.get(last) ?? 0;
+    if (closing > 0) emit(flush());
+    for (let k = 0; k < closing; k++) emit('break; }');
+    if (lastIns.kind === Kind.Plain || lastIns.kind === Kind.Branch) {
+      // Falling off the chain: into the next chain (through the driver, which checks
+      // the budget), or out of the compiled code.
+      const next = last + 1;
+      const nextPc = pcOf(next);
+      if (included(next) && labelOf[next] >= 0) {
+        succ.add(labelOf[next]);
+        emit(`${flush()}${crossCheck(nextPc, last >>> 10)}l = ${labelOf[next]}; continue local;`);
+      }
+      else emit(`${flush()}${leave(nextPc, spanWord(nextPc) >= 0 ? Exit.Miss : Exit.Leave)}`);
+    }
+    chainCode.push({ label: labelOf[c[0]], body: out.join('\n      '), reads, writes, succ });
+  }
+
+  // Clusters: the strongly connected components of the chains' direct jumps, each one
+  // function with a local dispatch; jumps inside a cluster cost a jump table, not a call.
+  const clusters = clusterChains(chainCode.map((c) => c.succ), MAX_CLUSTER_WORDS, chainCode.map((c) => c.body.length));
+  const clusterOf = new Array<number>(chainCode.length);
+  const fns = clusters.map((members, k) => {
+    const regs = new Set<number>();
+    const cases = members.map((i) => {
+      const cc = chainCode[i];
+      clusterOf[cc.label] = k;
+      for (const r of cc.reads) regs.add(r);
+      for (const r of cc.writes) regs.add(r);
+      const loads = [...cc.reads].sort((p, q) => p - q).map((r) => `r${r} = x[${r}];`).join(' ');
+      return `    case ${cc.label}: {${loads ? ` ${loads}` : ''}\n      ${cc.body}\n    }`;
+    });
+    const decl = [...regs].sort((p, q) => p - q).map((r) => `, r${r} = 0`).join('');
+    return (
+      `function k${k}(l) {\n  let n = N, at = 0, pc = 0, a = 0, o = 0, v = 0, r32 = 0${decl};\n  try {\n  local: for (;;) {\n` +
+      `    if (n > LIM && l >= 0) { N = n; PCX = l; return ${~Exit.LimitLabel}; }\n    switch (l) {\n${cases.join('\n')}\n` +
+      `    default: N = n; return l;\n    }\n  }\n  } catch (err) { N = n; AT = at; throw err; }\n}`
+    );
+  });
+
+  const source = `"use strict";
+function jump(t) { if (t & 3) throw h.exception(0, t); return t; }
+let N = 0, PCX = 0, AT = 0, LIM = 0, DT = 0;
+const R8 = m.ram, R16 = m.ram16, R32 = m.ram32, W = m.watch, CL = m.code.codeLines;
+function M_lw(a) { return m.lw(a); }
+function M_lh(a) { return m.lh(a); }
+function M_lhu(a) { return m.lhu(a); }
+function M_lb(a) { return m.lb(a); }
+function M_lbu(a) { return m.lbu(a); }
+function M_sw(a, v) { m.sw(a, v); }
+function M_sh(a, v) { m.sh(a, v); }
+function M_sb(a, v) { m.sb(a, v); }
+${fns.join('\n')}
+const F = [${labelWords.map((_, i) => `k${clusterOf[i]}`).join(', ')}];
+return function region(limit, pc0) {
+  LIM = limit - ${MAX_RUN};
+  DT = m.dataTranslated ? 1 : 0;
+  N = 0;
+  PCX = pc0;
+  let l = LBL[((pc0 - ${hex(vbase)}) >>> 2) % ${span}];
+  try {
+    for (;;) {
+      if (l < 0) break;
+      if (N > LIM) { PCX = l; l = ${~Exit.LimitLabel}; break; }
+      l = F[l](l);
+    }
+  } catch (err) {
+    const n = N + (AT >>> 16);
+    h.pc = (${hex(vbase)} + ((AT & 0xffff) << 2)) >>> 0;
+    h.retired += n;
+    if (err === TRAP) { h.exit = ${Exit.Trap}; h.takePendingTrap(); return n; }
+    if (err === RETRY) { h.exit = ${Exit.Retry}; return n; }
+    throw err;
+  }
+  h.pc = PCX >>> 0;
+  h.retired += N;
+  h.exit = ~l;
+  return N;
+};`;
+  return { source, words: [...insns.keys()], labelWords, labelOf, outsideTargets };
+}
+
+/** A cluster function holds at most about this many characters of chain code. */
+const MAX_CLUSTER_WORDS = 24_000;
+
+/**
+ * Groups chains (nodes 0..n-1 with direct successors `succ`) into strongly connected
+ * components (Tarjan), splitting a component whose code outgrows `limit` (sizes in
+ * `size`). Returns the members of each cluster.
+ */
+function clusterChains(succ: Set<number>[], limit: number, size: number[]): number[][] {
+  const n = succ.length;
+  const index = new Array<number>(n).fill(-1);
+  const low = new Array<number>(n).fill(0);
+  const onStack = new Array<boolean>(n).fill(false);
+  const stack: number[] = [];
+  const out: number[][] = [];
+  let next = 0;
+  // Iterative Tarjan (recursion could be deep on long chains of chains).
+  for (let root = 0; root < n; root++) {
+    if (index[root] >= 0) continue;
+    const work: Array<[number, number[]]> = [[root, [...succ[root]]]];
+    index[root] = low[root] = next++;
+    stack.push(root);
+    onStack[root] = true;
+    while (work.length) {
+      const top = work[work.length - 1];
+      const [v, rest] = top;
+      if (rest.length) {
+        const w = rest.pop()!;
+        if (w < 0 || w >= n) continue;
+        if (index[w] < 0) {
+          index[w] = low[w] = next++;
+          stack.push(w);
+          onStack[w] = true;
+          work.push([w, [...succ[w]]]);
+        } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1][0];
+        low[parent] = Math.min(low[parent], low[v]);
+      }
+      if (low[v] === index[v]) {
+        const comp: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = false;
+          comp.push(w);
+        } while (w !== v);
+        comp.sort((a, b) => a - b);
+        let cur: number[] = [];
+        let total = 0;
+        for (const c of comp) {
+          if (cur.length && total + size[c] > limit) {
+            out.push(cur);
+            cur = [];
+            total = 0;
+          }
+          cur.push(c);
+          total += size[c];
+        }
+        out.push(cur);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Loops and forward blocks of one chain. A target that cannot be structured is
+ * pushed to `failed` (the caller makes it a label and tries again).
+ */
+function structure(chain: number[], insns: Map<number, Insn>, failed: number[]): Structure {
+  const first = chain[0];
+  const last = chain[chain.length - 1];
+  const inChain = (g: number) => g >= first && g <= last;
+  // Back edges → loops (one per header, to its last back edge).
+  const loopEnd = new Map<number, number>();
+  const forward: Array<[number, number]> = [];
+  for (const g of chain) {
+    const ins = insns.get(g)!;
+    if ((ins.kind !== Kind.Branch && ins.kind !== Kind.Jal) || ins.tg < 0 || !inChain(ins.tg)) continue;
+    if (ins.tg <= g) loopEnd.set(ins.tg, Math.max(loopEnd.get(ins.tg) ?? -1, g));
+    else forward.push([g, ins.tg]);
+  }
+  const loops: Loop[] = [...loopEnd].map(([start, end]) => ({ start, end })).sort((a, b) => a.start - b.start);
+  // Loops must nest.
+  const stack: Loop[] = [];
+  const good: Loop[] = [];
+  let bad = false;
+  for (const l of loops) {
+    while (stack.length && stack[stack.length - 1].end < l.start) stack.pop();
+    if (stack.length && l.end > stack[stack.length - 1].end) {
+      failed.push(l.start);
+      bad = true;
+      continue;
+    }
+    stack.push(l);
+    good.push(l);
+  }
+  // A forward target's block opens at the start of the innermost loop holding the
+  // target (not as its header), or at the chain's start (-1 when a loop also starts there).
+  const blocks = new Map<number, number>();
+  for (const [from, t] of forward) {
+    let ctx: Loop | undefined;
+    for (const l of good) if (l.start < t && t <= l.end && (!ctx || l.start > ctx.start)) ctx = l;
+    if (ctx && from < ctx.start) {
+      failed.push(t); // a jump into a loop from outside it
+      bad = true;
+      continue;
+    }
+    const open = ctx ? ctx.start : good.some((l) => l.start === first) ? -1 : first;
+    blocks.set(t, open);
+  }
+  if (bad) return { loops: [], blocks: new Map() };
+  return { loops: good, blocks };
+}

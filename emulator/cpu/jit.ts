@@ -1,0 +1,332 @@
+/**
+ * The JIT tier: hot pages of guest code compiled to JavaScript functions by
+ * splicing the instruction table's `sem` strings (emulator/isa/table.ts), so the
+ * semantics still come from the one table. V8 then compiles those functions to
+ * machine code.
+ *
+ * A *region* is the decoded code of one 4 KiB page of RAM (the words the
+ * interpreter has executed), compiled for the virtual page it was fetched from:
+ *
+ *   - guest registers live in JS locals inside the region and are written back
+ *     on every exit; the pc, rd/rs1/rs2 and immediates are constants;
+ *   - the body is `for (;;) switch (word)`: every decoded word is a case, straight
+ *     code falls through, branches and jumps inside the page `continue` to their
+ *     target's case, anything else leaves the region;
+ *   - instruction counts are exact: each exit adds the words run since the last
+ *     dispatch; a region stops early enough that Hart.run's budget is never
+ *     overrun (the dispatcher finishes the last instructions in the interpreter);
+ *   - `sync` instructions (CSRs, xRET, ecall, wfi, fences of translation) and
+ *     illegal words are never compiled: the region stops before them and they
+ *     run in slow mode, exactly as in the interpreter;
+ *   - traps are precise: before an instruction that can raise one, a local holds
+ *     its word; the exception handler writes the registers back, sets the pc to
+ *     that instruction and counts only the instructions before it. RETRY (MMIO,
+ *     watched memory, a store into compiled code) works the same way.
+ *
+ * Keying and invalidation: regions hang off the decode page (a physical page), and
+ * remember the virtual page they were compiled for; the dispatcher translates the
+ * fetch address on every entry and uses a region only when both match, so satp
+ * writes and sfence.vma need no flush. A store that would change a word of
+ * compiled code is retried in slow mode before it happens (Mmu.codeStore), which
+ * drops the region: compiled code never runs on after its own code changed, and
+ * `fence.i` has nothing to do. Pages holding breakpoints are interpreted.
+ *
+ * Only hot pages are compiled (`JitOptions.hotThreshold` instructions interpreted
+ * on a page), and the source of all regions of one bus is bounded
+ * (`maxSourceBytes`; beyond it every region is dropped and recompiled when hot).
+ */
+import * as arith from '../isa/arith';
+import { CompiledRegion, DecodeCache, DecodePage, ENTRY_BIT, JIT_BIT } from './decode-cache';
+import { Exit, InterpreterHart, RunFunction } from './interpreter';
+import { HOT_BLOCK, generateRegion } from './jit-codegen';
+import { RETRY, TRAP } from './signals';
+import type { Mmu } from './mmu';
+
+export interface JitOptions {
+  /** Instructions interpreted on a page before it is compiled. */
+  hotThreshold: number;
+  /** Instructions the interpreter runs before the dispatcher looks again (hot loops). */
+  chunk: number;
+  /** Compiles of one page at most (self-modifying code, changing entry points). */
+  maxCompilesPerPage: number;
+  /** Bound on the JavaScript source of all regions of one bus. */
+  maxSourceBytes: number;
+  /** Pages one region may span (the hot page and hot neighbours). */
+  maxSpan: number;
+}
+
+export const JIT_DEFAULTS: JitOptions = {
+  hotThreshold: 300_000,
+  chunk: 8_192,
+  maxCompilesPerPage: 8,
+  maxSourceBytes: 8 * 1024 * 1024,
+  maxSpan: 3,
+};
+
+/** What compiled code touches on the hart (beyond the interpreter's needs). */
+export interface JitHart extends InterpreterHart {
+  readonly breakpoints: ReadonlySet<number> & { readonly version?: number };
+}
+
+type RegionFn = (limit: number, pc: number) => number;
+
+/** Makes a region's function for one hart (its registers and MMU are constants in it). */
+type RegionFactory = (
+  h: JitHart, m: Mmu, x: Int32Array, a: unknown, trap: unknown, retry: unknown, lbl: Int16Array, p: readonly DecodePage[],
+) => RegionFn;
+
+export interface Region extends CompiledRegion {
+  readonly make: RegionFactory;
+  /** The function per hart slot (JitStore.newSlot). */
+  readonly fns: RegionFn[];
+  /** Virtual base address (int32) of the first page it was compiled for. */
+  readonly vbase: number;
+  /** Global word of each label, and label of each global word. */
+  readonly labelWords: readonly number[];
+  readonly labelOf: Int16Array;
+  /** Instructions compiled. */
+  readonly words: number;
+  readonly wordList: readonly number[];
+  /** The compiling hart's retired count when it was made (recompile policy). */
+  readonly bornAt: number;
+  /** Times it was left for code it does not hold (recompile policy). */
+  misses: number;
+}
+
+/** The compiled regions of one bus (shared by its harts), with their memory bound. */
+export class JitStore {
+  private readonly live = new Set<Region>();
+  sourceBytes = 0;
+  compiles = 0;
+  flushes = 0;
+  private slots = 0;
+
+  private constructor(private readonly cache: DecodeCache, readonly options: JitOptions) {
+    cache.onRegionDropped = (region) => this.forget(region as Region);
+  }
+
+  private static readonly stores = new WeakMap<DecodeCache, JitStore>();
+
+  static for(cache: DecodeCache, options: JitOptions = JIT_DEFAULTS): JitStore {
+    let s = JitStore.stores.get(cache);
+    if (!s) {
+      s = new JitStore(cache, options);
+      JitStore.stores.set(cache, s);
+    }
+    return s;
+  }
+
+  /** A slot number for a hart's functions in the regions. */
+  newSlot(): number {
+    return this.slots++;
+  }
+
+  get regionCount(): number {
+    return this.live.size;
+  }
+
+  /**
+   * Compiles the hot code of `page` (fetched at virtual page `vbase`) and of hot
+   * neighbouring pages that no region holds yet, as a new region; `pc` is where it
+   * is about to be entered. Returns false when there is nothing to compile.
+   */
+  compile(m: Mmu, page: DecodePage, vbase: number, pc: number, now = 0): boolean {
+    const opts = this.options;
+    vbase |= 0;
+    // The span: this page, and the virtual neighbours that are hot too.
+    const neighbour = (va: number): DecodePage | undefined => {
+      const p = m.peekFetchPage(va >>> 0);
+      if (!p || p === page || p.compiles >= opts.maxCompilesPerPage) return undefined;
+      return p.heat >= opts.hotThreshold >>> 3 ? p : undefined;
+    };
+    const pages: DecodePage[] = [page];
+    let base = vbase;
+    if (opts.maxSpan > 1) {
+      const before = neighbour(vbase - 4096);
+      if (before && !pages.includes(before)) {
+        pages.unshift(before);
+        base = vbase - 4096;
+      }
+      const after = pages.length < opts.maxSpan ? neighbour(vbase + 4096) : undefined;
+      if (after && !pages.includes(after)) pages.push(after);
+    }
+    for (const p of pages) {
+      p.compiles++;
+      p.heat = p.heatAtDecode = p.missCount = 0;
+    }
+    const code = generateRegion({
+      pages, vbase: base, entry: ((pc | 0) - base) >>> 2, counts: this.cache.counts, ram: { base: m.ramBase, size: m.ramSize },
+    });
+    for (const p of pages) p.missed = null;
+    if (!code) return false;
+    // Static targets elsewhere are entry points those pages will want when compiled.
+    for (const t of code.outsideTargets) {
+      const p = m.peekFetchPage(t >>> 0);
+      if (p && !pages.includes(p)) (p.missed ??= new Set()).add((t >>> 2) & 1023);
+    }
+    if (this.sourceBytes + code.source.length > opts.maxSourceBytes) this.flush();
+    const make = new Function('h', 'm', 'x', 'A', 'TRAP', 'RETRY', 'LBL', 'P', code.source) as RegionFactory;
+    const region: Region = {
+      make, fns: [], vbase: base, pages, labelWords: code.labelWords, labelOf: code.labelOf,
+      words: code.words.length, wordList: code.words, size: code.source.length, bornAt: now, misses: 0,
+    };
+    for (const g of code.words) pages[g >>> 10].slots[2 * (g & 1023)] |= JIT_BIT;
+    for (const g of code.labelWords) pages[g >>> 10].slots[2 * (g & 1023)] |= ENTRY_BIT;
+    for (const p of pages) p.regions.push(region);
+    this.live.add(region);
+    this.sourceBytes += region.size;
+    this.compiles++;
+    return true;
+  }
+
+  /** Drops one region (its code is compiled again, as a whole, when hot). */
+  drop(region: Region): void {
+    this.cache.dropRegion(region);
+  }
+
+  /** Drops every region (the memory bound was reached). */
+  flush(): void {
+    this.flushes++;
+    for (const r of [...this.live]) this.cache.dropRegion(r);
+  }
+
+  private forget(region: Region): void {
+    if (this.live.delete(region)) this.sourceBytes -= region.size;
+  }
+
+  /** Estimated bytes held by compiled code: source, bytecode, machine code and tables (about 4x the source). */
+  memoryEstimate(): number {
+    let tables = 0;
+    for (const r of this.live) tables += r.labelOf.byteLength + r.labelWords.length * 8;
+    return this.sourceBytes * 4 + tables;
+  }
+}
+
+/** The source of the region that `page` (at virtual page `vbase`) would compile to now (tests, inspection). */
+export function inspectRegion(page: DecodePage, vbase: number, counts: Int32Array, entry = 0): string | undefined {
+  return generateRegion({ pages: [page], vbase: vbase | 0, entry, counts })?.source;
+}
+
+export { HOT_BLOCK };
+
+// ---- dispatcher -------------------------------------------------------------------
+
+/**
+ * A page is worth compiling when it is hot and its code has settled: nothing new
+ * was decoded on it during the last half threshold of its heat (a program moving
+ * on to new loops would otherwise have its page recompiled phase after phase, and
+ * each compile starts V8's own warm-up again).
+ */
+function ripe(p: DecodePage, opts: JitOptions): boolean {
+  return p.heat >= opts.hotThreshold && p.heat - p.heatAtDecode >= opts.hotThreshold >>> 1 && p.compiles < opts.maxCompilesPerPage;
+}
+
+/**
+ * Runs a hart with the JIT tier: compiled regions where they exist and apply, the
+ * interpreter elsewhere (and for every slow-mode instruction). Returns like the
+ * interpreter's run(limit, false): the count retired, with `h.exit` saying why.
+ */
+export class Jit {
+  /** Dispatcher counters (for statistics and tuning). */
+  readonly stats = { regionRuns: 0, interpreterRuns: 0, misses: 0, interpreted: 0 };
+  private bpVersion = -1;
+  private bpPages = new Set<number>();
+  readonly store: JitStore;
+  private readonly slot: number;
+
+  constructor(
+    private readonly h: JitHart,
+    private readonly m: Mmu,
+    cache: DecodeCache,
+    private readonly interp: RunFunction,
+    options?: JitOptions,
+  ) {
+    this.store = JitStore.for(cache, options);
+    this.slot = this.store.newSlot();
+  }
+
+  private breakpointPage(pc: number): boolean {
+    const bps = this.h.breakpoints;
+    const version = bps.version ?? -2;
+    if (version !== this.bpVersion || version === -2) {
+      this.bpVersion = version;
+      this.bpPages = new Set([...bps].map((a) => a >>> 12));
+    }
+    return this.bpPages.has(pc >>> 12);
+  }
+
+  private fn(r: Region): RegionFn {
+    const h = this.h;
+    return (r.fns[this.slot] ??= r.make(h, this.m, h.x, arith, TRAP, RETRY, r.labelOf, r.pages));
+  }
+
+  /** The region of `page` with an entry point at `pc`, if any. */
+  private regionAt(page: DecodePage, pc: number): Region | undefined {
+    for (const c of page.regions as Region[]) {
+      const off = ((pc | 0) - c.vbase) >>> 0;
+      if (off < c.pages.length * 4096 && c.pages[off >>> 12] === page && c.labelOf[off >>> 2] >= 0) return c;
+    }
+    return undefined;
+  }
+
+  run(limit: number): number {
+    const h = this.h, m = this.m, opts = this.store.options, stats = this.stats;
+    let n = 0;
+    while (n < limit) {
+      const pc = h.pc;
+      const page = m.peekFetchPage(pc, true); // undefined: the interpreter raises the fetch fault
+      if (page !== undefined && !(h.breakpoints.size > 0 && this.breakpointPage(pc))) {
+        const r = page.regions.length ? this.regionAt(page, pc) : undefined;
+        if (r !== undefined) {
+          stats.regionRuns++;
+          n += this.fn(r)(limit - n, pc | 0);
+          let e = h.exit;
+          if (e === Exit.Leave || e === Exit.Miss) continue; // (a miss may be another region's entry)
+          if (e === Exit.LimitLabel) {
+            // The budget check at the dispatch leaves the label in h.pc.
+            h.pc = (r.vbase + r.labelWords[h.pc] * 4) >>> 0;
+            e = Exit.Limit;
+          }
+          if (e === Exit.Limit) {
+            // Near the end of the budget: the interpreter runs the rest exactly.
+            n += this.interp(limit - n, false, false);
+            return n;
+          }
+          return n; // Trap, Retry
+        }
+        if (page.regions.length) {
+          // Compiled code of this page has no entry here: note it for a recompile.
+          stats.misses++;
+          const w = (pc >>> 2) & 1023;
+          (page.missed ??= new Set()).add(w);
+          const owner = (page.slots[2 * w] & JIT_BIT) !== 0 ? (page.regions as Region[]).find((c) => c.wordList.includes(((pc | 0) - c.vbase) >>> 2)) : undefined;
+          page.missCount++;
+          const settled = page.heat - page.heatAtDecode >= Math.min(opts.hotThreshold >>> 4, 2_000);
+          if (page.compiles < opts.maxCompilesPerPage && settled) {
+            if (owner) {
+              // Compiled code without a label here: recompile its region when that happens
+              // too often (a label costs nothing once there).
+              const age = h.retired - owner.bornAt;
+              if (++owner.misses >= 256 && owner.misses * 4000 >= age) {
+                this.store.drop(owner);
+                if (this.store.compile(m, page, pc & ~0xfff, pc, h.retired)) continue;
+              }
+            } else if (page.missCount >= 512 && this.store.compile(m, page, pc & ~0xfff, pc, h.retired)) {
+              // Code that became hot after the page was compiled: a region of its own.
+              continue;
+            }
+          }
+        }
+        if (ripe(page, opts) && this.store.compile(m, page, pc & ~0xfff, pc, h.retired)) continue;
+      }
+      stats.interpreterRuns++;
+      const k = this.interp(Math.min(limit - n, opts.chunk), false, true);
+      stats.interpreted += k;
+      n += k;
+      const e = h.exit;
+      if (e !== Exit.Yield && e !== Exit.Limit) return n;
+    }
+    h.exit = Exit.Limit;
+    return n;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Determinism across execution tiers: every program of the corpus (test/programs)
+ * and every benchmark (bench/programs, for its first instructions) runs under the
+ * interpreter and under the JIT — with a hot threshold low enough that nearly all
+ * of it runs compiled — and must retire the same instructions at the same virtual
+ * times: identical UART output, stop, retired count, cycles, pc, registers and
+ * trap CSRs.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { buildAll, CROSS_GCC, listPrograms } from '../../scripts/build-programs';
+import type { Tier } from '../../emulator/cpu/hart';
+import { BareMetalRuntime } from '../../emulator/system/runtime';
+import { requireTool } from '../support/tools';
+
+interface Outcome {
+  stop: string;
+  output: string;
+  retired: number;
+  cycles: number;
+  pc: number;
+  x: number[];
+  csrs: number[];
+  compiles: number;
+}
+
+function runProgram(elf: Uint8Array, tier: Tier, maxInsns: number, slice: number): Outcome {
+  const rt = BareMetalRuntime.fromElfBytes(elf, { tier, jit: { hotThreshold: 64, chunk: 64 } });
+  let output = '';
+  rt.on('output', (t: string) => (output += t));
+  let stop = rt.machine.run(Math.min(slice, maxInsns));
+  let left = maxInsns - rt.hart.retired;
+  while (stop.kind === 'limit' && left > 0) {
+    stop = rt.machine.run(Math.min(slice, left));
+    left = maxInsns - rt.hart.retired;
+  }
+  rt.flushOutput();
+  const h = rt.hart;
+  const c = h.csr;
+  return {
+    stop: JSON.stringify(stop),
+    output,
+    retired: h.retired,
+    cycles: rt.machine.cycles,
+    pc: h.pc >>> 0,
+    x: [...h.x.slice(0, 32)],
+    csrs: [c.mstatus, c.mepc, c.mcause, c.mtval, c.sepc, c.scause, c.stval, c.satp, h.priv],
+    compiles: h.jitStats?.compiles ?? 0,
+  };
+}
+
+describe('determinism across tiers (interpreter vs JIT)', function () {
+  this.timeout(600_000);
+  const elfs = new Map<string, Uint8Array>();
+  const programs = listPrograms();
+
+  before(async function () {
+    requireTool(this, CROSS_GCC);
+    const names = programs.map((p) => p.name);
+    const paths = await buildAll({ names, jobs: 2 });
+    names.forEach((n, i) => elfs.set(n, fs.readFileSync(paths[i])));
+  });
+
+  for (const p of programs) {
+    // The corpus runs to its end; benchmarks for their first 12 M instructions.
+    const max = p.kind === 'bench' ? 12_000_000 : 50_000_000;
+    it(`${p.name}: same output, instructions, time and state under both tiers`, () => {
+      const elf = elfs.get(p.name)!;
+      // The same slices for both (odd-sized, so budgets end inside compiled code): a
+      // slice boundary is where the machine re-reads timer deadlines.
+      const a = runProgram(elf, 'interpreter', max, 99_991);
+      const j = runProgram(elf, 'jit', max, 99_991);
+      assert.ok(j.compiles > 0, 'the JIT compiled code');
+      assert.deepEqual({ ...j, compiles: 0 }, { ...a, compiles: 0 });
+    });
+  }
+});

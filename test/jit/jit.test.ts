@@ -1,0 +1,286 @@
+/**
+ * The JIT tier against the interpreter on small hand-made programs: exact
+ * instruction budgets, precise traps in the middle of compiled code, self-modifying
+ * code with and without fence.i, breakpoints and watchpoints in hot loops, the tier
+ * switch and the memory report. Every program runs under both tiers and everything
+ * observable must be identical.
+ */
+import assert from 'node:assert/strict';
+import { Access } from '../../emulator/cpu/constants';
+import type { Hart, Tier } from '../../emulator/cpu/hart';
+import { WATCH_STORE } from '../../emulator/cpu/mmu';
+import { VirtMachine } from '../../emulator/system/virt-machine';
+import { RAM, X, b, csr, i, jal, li, machine, pass, r, s, sys } from '../cpu/program';
+
+const MTVEC = 0x305;
+
+/** Everything a program can observe, for comparing tiers. */
+function snapshot(vm: VirtMachine) {
+  const h = vm.hart;
+  return {
+    pc: h.pc >>> 0,
+    retired: h.retired,
+    cycles: vm.cycles,
+    x: [...h.x.slice(0, 32)],
+    mepc: h.csr.mepc >>> 0,
+    mcause: h.csr.mcause >>> 0,
+    mtval: h.csr.mtval >>> 0,
+    priv: h.priv,
+    exit: vm.exit,
+  };
+}
+
+/** Runs `words` under a tier in slices of `slice` instructions (exact budgets), up to `max`. */
+function runTier(words: number[], tier: Tier, slice: number, max = 2_000_000): VirtMachine {
+  const vm = machine(words, RAM, tier);
+  let left = max;
+  while (left > 0 && !vm.exit) {
+    const before = vm.hart.retired;
+    vm.hart.run(Math.min(slice, left));
+    left -= Math.max(1, vm.hart.retired - before);
+    if (vm.hart.stopReason !== 'limit' && !vm.exit) break;
+  }
+  return vm;
+}
+
+function compiled(vm: VirtMachine): boolean {
+  const st = vm.hart.jitStats;
+  return !!st && st.compiles > 0 && st.regionRuns > 0;
+}
+
+/** A loop that counts down t2 from `n`, mixing a0 and a2 on the way; then passes. */
+function countingLoop(n: number): number[] {
+  return [
+    ...li(X.a0, 0),
+    ...li(X.t2, n),
+    // loop (word 4):
+    i('addi', X.a0, X.a0, 3),
+    r('xor', X.a2, X.a0, X.t2),
+    r('add', X.a1, X.a1, X.a2),
+    i('addi', X.t2, X.t2, -1),
+    b('bne', X.t2, 0, -16),
+    ...pass(),
+  ];
+}
+
+describe('JIT tier against the interpreter', function () {
+  this.timeout(60_000);
+
+  it('compiles a hot loop and stops after exactly the budget it is given, for any budget', () => {
+    const words = countingLoop(200_000);
+    for (const slice of [1, 7, 127, 128, 129, 1000, 4099, 123_457]) {
+      const a = runTier(words, 'interpreter', slice);
+      const j = runTier(words, 'jit', slice);
+      assert.deepEqual(snapshot(j), snapshot(a), `slice ${slice}`);
+      assert.equal(a.exit?.code, 0);
+      if (slice >= 1000) assert.ok(compiled(j), `slice ${slice}: the loop ran compiled`);
+    }
+  });
+
+  it('stops exactly at every budget boundary inside compiled code (hart.run returns exactly `limit`)', () => {
+    const words = countingLoop(1_000_000);
+    const j = machine(words, RAM, 'jit');
+    const a = machine(words, RAM, 'interpreter');
+    j.hart.run(50_000);
+    a.hart.run(50_000);
+    for (let k = 1; k < 300; k += 7) {
+      assert.equal(j.hart.run(k), k);
+      assert.equal(a.hart.run(k), k);
+      assert.deepEqual(snapshot(j), snapshot(a));
+    }
+    assert.ok(compiled(j));
+  });
+
+  it('takes a load access fault in the middle of a compiled loop precisely (pc, mtval, registers)', () => {
+    const end = RAM + 4 * 1024 * 1024; // the machine has 4 MiB of RAM
+    const handler = RAM + 0x200;
+    const words = [
+      ...li(X.t0, handler), csr('csrrw', 0, MTVEC, X.t0),
+      ...li(X.t0, end - 4 * 3000), // 3000 loads, then one past the end of RAM
+      // loop (word 5):
+      i('lw', X.t1, X.t0, 0),
+      i('addi', X.t0, X.t0, 4),
+      r('add', X.a0, X.a0, X.t1),
+      i('addi', X.a1, X.a1, 1),
+      jal(0, -16),
+    ];
+    const prog = [...words, ...new Array(128 - words.length).fill(i('addi', 0, 0, 0)), ...pass()];
+    for (const slice of [10_000, 777]) {
+      const a = runTier(prog, 'interpreter', slice);
+      const j = runTier(prog, 'jit', slice);
+      assert.deepEqual(snapshot(j), snapshot(a));
+      assert.ok(compiled(j));
+      assert.equal(a.hart.csr.mcause, 5); // load access fault
+      assert.equal(a.hart.csr.mtval >>> 0, end);
+      assert.equal(a.hart.csr.mepc >>> 0, RAM + 5 * 4);
+      assert.equal(a.hart.x[X.a1], 3000);
+    }
+  });
+
+  it('raises a misaligned-target trap at a jalr in compiled code with the target in mtval', () => {
+    const handler = RAM + 0x200;
+    const words = [
+      ...li(X.t0, handler), csr('csrrw', 0, MTVEC, X.t0),
+      ...li(X.t3, RAM + 6 * 4), // the loop's address
+      i('addi', X.t2, 0, 1000),
+      // loop (word 6):
+      i('addi', X.t2, X.t2, -1),
+      b('bne', X.t2, 0, 8),
+      i('addi', X.t3, X.t3, 2), // the 1000th time, the target becomes misaligned
+      i('jalr', 0, X.t3, 0),
+    ];
+    const prog = [...words, ...new Array(128 - words.length).fill(0x13), ...pass()];
+    const a = runTier(prog, 'interpreter', 100_000);
+    const j = runTier(prog, 'jit', 100_000);
+    assert.deepEqual(snapshot(j), snapshot(a));
+    assert.ok(compiled(j));
+    assert.equal(a.hart.csr.mcause, 0);
+    assert.equal(a.hart.csr.mtval >>> 0, RAM + 6 * 4 + 2);
+    assert.equal(a.hart.csr.mepc >>> 0, RAM + 9 * 4);
+  });
+
+  for (const fence of [false, true]) {
+    it(`runs self-modifying code ${fence ? 'with' : 'without'} fence.i exactly as the interpreter does`, () => {
+      const patched = i('addi', X.a0, X.a0, 100);
+      const words = [
+        ...li(X.t6, RAM + 6 * 4), // address of the patched instruction
+        ...li(X.t5, patched),
+        i('addi', X.t2, 0, 2000),
+        i('addi', X.t4, 0, 1200),
+        // loop (word 6):
+        i('addi', X.a0, X.a0, 1),
+        i('addi', X.t2, X.t2, -1),
+        b('bne', X.t2, X.t4, fence ? 12 : 8),
+        s('sw', X.t5, X.t6, 0), // patch the loop's first instruction
+        ...(fence ? [0x0000100f] : []), // fence.i
+        b('bne', X.t2, 0, fence ? -20 : -16),
+        ...pass(),
+      ];
+      const a = runTier(words, 'interpreter', 50_000);
+      const j = runTier(words, 'jit', 50_000);
+      assert.deepEqual(snapshot(j), snapshot(a));
+      assert.ok(compiled(j));
+      // 800 iterations with +1 (the 800th patches the loop), then 1200 with +100.
+      assert.equal(a.hart.x[X.a0], 800 + 1200 * 100);
+      assert.equal(a.exit?.code, 0);
+    });
+  }
+
+  it('stops at a breakpoint set inside a loop that already runs compiled, at the same instruction', () => {
+    const words = countingLoop(100_000);
+    const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(words, RAM, tier);
+      vm.run(20_000);
+      vm.hart.breakpoints.add(RAM + 6 * 4); // the add in the loop
+      const stop = vm.run(1_000_000);
+      const at = snapshot(vm);
+      vm.hart.breakpoints.clear();
+      vm.hart.step(); // leave the breakpoint
+      const end = vm.run(10_000_000);
+      return { stop, at, end, final: snapshot(vm), vm };
+    });
+    const [a, j] = results;
+    assert.equal(a.stop.kind, 'breakpoint');
+    assert.deepEqual(j.stop, a.stop);
+    assert.deepEqual(j.at, a.at);
+    assert.deepEqual(j.final, a.final);
+    assert.equal(a.end.kind, 'exit');
+    assert.ok(compiled(j.vm));
+  });
+
+  it('reports a watchpoint hit in a compiled loop at the same instruction and value', () => {
+    const buf = RAM + 0x1000;
+    const words = [
+      ...li(X.t0, buf),
+      i('addi', X.t2, 0, 2000),
+      // loop (word 3):
+      i('andi', X.t1, X.t2, 63),
+      i('slli', X.t1, X.t1, 2),
+      r('add', X.t1, X.t1, X.t0),
+      s('sw', X.t2, X.t1, 0),
+      i('addi', X.t2, X.t2, -1),
+      b('bne', X.t2, 0, -20),
+      ...pass(),
+    ];
+    const hits = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(words, RAM, tier);
+      const seen: Array<{ retired: number; pc: number; value: number }> = [];
+      vm.run(3_000); // hot (and compiled under the JIT) before the watch is set
+      vm.hart.mmu.addWatch(buf + 5 * 4, 4, WATCH_STORE);
+      const onWatch = vm.onWatch.bind(vm);
+      vm.onWatch = (hart: Hart, pa: number, size: number, access: Access, value: number) => {
+        seen.push({ retired: hart.retired, pc: hart.pc >>> 0, value });
+        onWatch(hart, pa, size, access, value);
+      };
+      const stop = vm.run(1_000_000);
+      assert.equal(stop.kind, 'exit');
+      return { seen, final: snapshot(vm), vm };
+    });
+    assert.ok(hits[0].seen.length > 10);
+    assert.deepEqual(hits[1].seen, hits[0].seen);
+    assert.deepEqual(hits[1].final, hits[0].final);
+    assert.ok(compiled(hits[1].vm));
+  });
+
+  it('takes interrupts at the same instructions (timer through the CLINT)', () => {
+    // mtimecmp = 500 ticks; the handler counts in a3 and pushes mtimecmp on.
+    const clint = 0x2000000;
+    const handlerWords = [
+      i('addi', X.a3, X.a3, 1),
+      ...li(X.t5, clint + 0x4000),
+      i('lw', X.t4, X.t5, 0),
+      i('addi', X.t4, X.t4, 37),
+      s('sw', X.t4, X.t5, 0),
+      sys('mret'),
+    ];
+    const words = [
+      ...li(X.t0, RAM + 0x400), csr('csrrw', 0, MTVEC, X.t0),
+      ...li(X.t5, clint + 0x4000), i('addi', X.t4, 0, 500), s('sw', X.t4, X.t5, 0), s('sw', 0, X.t5, 4),
+      ...li(X.t0, 1 << 7), csr('csrrw', 0, 0x304, X.t0), // mie.MTIE
+      csr('csrrsi', 0, 0x300, 8), // mstatus.MIE
+      ...countingLoop(300_000),
+    ];
+    const prog = [...words, ...new Array(256 - words.length).fill(0x13), ...handlerWords];
+    // (Run in slices: the machine re-reads the timer deadline between slices, and
+    // mtimecmp is written inside the first one.)
+    const run = (tier: Tier) => {
+      const vm = machine(prog, RAM, tier);
+      let stop = vm.run(997);
+      while (stop.kind === 'limit') stop = vm.run(997);
+      return { stop, s: snapshot(vm), vm };
+    };
+    const a = run('interpreter');
+    const j = run('jit');
+    assert.equal(a.stop.kind, 'exit');
+    assert.ok(a.vm.hart.x[X.a3] > 50, 'the timer fired many times');
+    assert.deepEqual(j.s, a.s);
+    assert.ok(compiled(j.vm));
+  });
+
+  it('switches tiers between runs without changing the result', () => {
+    const words = countingLoop(300_000);
+    const a = machine(words, RAM, 'interpreter');
+    a.run(10_000_000);
+    const j = machine(words, RAM, 'jit');
+    for (let k = 0; !j.exit; k++) {
+      j.hart.tier = k % 2 ? 'interpreter' : 'jit';
+      j.run(33_333);
+    }
+    assert.deepEqual(snapshot(j), snapshot(a));
+  });
+
+  it('has a tier option, a default, and no JIT state under the interpreter', () => {
+    assert.equal(new VirtMachine({ ramMiB: 1, tier: 'interpreter' }).hart.tier, 'interpreter');
+    assert.equal(new VirtMachine({ ramMiB: 1, tier: 'interpreter' }).hart.jitStats, undefined);
+    assert.equal(new VirtMachine({ ramMiB: 1, tier: 'jit' }).hart.tier, 'jit');
+  });
+
+  it('reports memory per machine: RAM plus a small overhead that includes compiled code', () => {
+    const vm = runTier(countingLoop(100_000), 'jit', 1_000_000);
+    const m = vm.memoryUsage();
+    assert.equal(m.ram, 4 * 1024 * 1024);
+    assert.equal(m.total, m.ram + m.decode + m.jit + m.other);
+    assert.ok(m.jit > 0, 'compiled code is counted');
+    assert.ok(m.total - m.ram < m.ram / 8, `overhead ${m.total - m.ram} bytes`);
+  });
+});
