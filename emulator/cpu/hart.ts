@@ -120,6 +120,7 @@ export class Hart {
   stopReason: StopReason = StopReason.Limit;
   /** Why the host asked to stop, if it did. */
   private stopRequest: string | undefined;
+  private sliceEndRequested = false;
   private pendingCause = 0;
   private pendingTval = 0;
   private readonly runFn: RunFunction;
@@ -203,6 +204,14 @@ export class Hart {
   }
 
   /** Ask the run loop to stop after the current instruction (devices, debugger, host). */
+  /**
+   * Ends the current run slice after this instruction without stopping: the host
+   * re-plans (for example a timer deadline a device write just moved earlier).
+   */
+  endSlice(): void {
+    this.sliceEndRequested = true;
+  }
+
   requestStop(why: string): void {
     this.stopRequest = why;
   }
@@ -369,6 +378,7 @@ export class Hart {
     let budget = limit;
     this.stopReason = StopReason.Limit;
     this.stopRequest = undefined;
+    this.sliceEndRequested = false;
     while (budget > 0) {
       this.checkInterrupts();
       if (this.waiting) {
@@ -385,6 +395,10 @@ export class Hart {
       else if (exit === Exit.Retry) budget -= this.stepSlow();
       if (this.stopRequest !== undefined) {
         this.stopReason = StopReason.Requested;
+        break;
+      }
+      if (this.sliceEndRequested) {
+        this.sliceEndRequested = false;
         break;
       }
     }

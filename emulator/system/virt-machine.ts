@@ -80,7 +80,16 @@ export class VirtMachine implements HartHost {
       onReset: () => this.hart.requestStop('reset requested by the guest (not supported)'),
     });
     this.bus.map(VirtMap.TEST.base, VirtMap.TEST.size, this.finisher);
-    this.bus.map(VirtMap.CLINT.base, VirtMap.CLINT.size, this.clint);
+    // A write to the CLINT may move a timer deadline into the current slice: end the slice so it is re-planned.
+    const clint = this.clint;
+    this.bus.map(VirtMap.CLINT.base, VirtMap.CLINT.size, {
+      name: clint.name,
+      read: (offset, size) => clint.read(offset, size),
+      write: (offset, size, value) => {
+        clint.write(offset, size, value);
+        hart.endSlice();
+      },
+    });
     this.bus.map(VirtMap.PLIC.base, VirtMap.PLIC.size, this.plic);
     this.bus.map(VirtMap.UART0.base, VirtMap.UART0.size, this.uart);
   }
