@@ -10,7 +10,8 @@
  *     started on 127.0.0.1 and a free port;
  *  5. runs the extension-host suite (out/test/e2e/suite/index.js) through code-server's
  *     extensionTestsPath payload, against the installed extension;
- *  6. runs the UI pass (scripts/e2e/ui.ts), which saves screenshots to docs/screenshots/.
+ *  6. runs the UI pass (scripts/e2e/ui.ts) in that workspace and in a copy of examples/driver-isolation
+ *     (with a launch.json), which saves screenshots to docs/screenshots/.
  *
  * Always stops code-server and chromium; exits non-zero when a case or the UI pass failed.
  * Options: --no-ui, --keep (keep the temp dir), --shots DIR.
@@ -72,6 +73,22 @@ function makeWorkspace(dir: string): string {
     const msg = (e as { stderr?: Buffer }).stderr?.toString().trim().split('\n')[0] ?? (e as Error).message;
     log(`workspace: using the committed hello.elf (${msg})`);
   }
+  return ws;
+}
+
+/** The driver-isolation demo (system.json + images) with a launch.json that stops on entry, for the UI pass. */
+function makeSystemWorkspace(dir: string): string {
+  const ws = path.join(dir, 'pvlab-driver-isolation');
+  fs.cpSync(path.join(ROOT, 'examples', 'driver-isolation'), ws, { recursive: true });
+  // the copy's relative $schema no longer reaches the repository (the extension validates system.json anyway)
+  const sys = path.join(ws, 'system.json');
+  fs.writeFileSync(sys, fs.readFileSync(sys, 'utf8').replace(/^\s*"\$schema":.*\n/m, ''));
+  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  const launch = {
+    version: '0.2.0',
+    configurations: [{ type: 'pvlab', request: 'launch', name: 'pvlab: driver-isolation system', system: '${workspaceFolder}/system.json', stopOnEntry: true }],
+  };
+  fs.writeFileSync(path.join(ws, '.vscode', 'launch.json'), JSON.stringify(launch, null, 2) + '\n');
   return ws;
 }
 
@@ -152,7 +169,7 @@ async function main(): Promise<number> {
       const hasAdapter = fs.existsSync(path.join(installed, 'dist', 'debugAdapter.js'));
       const browser = await launchBrowser();
       try {
-        uiShots = await uiPass(browser.page, { url: cs.url, workspace: uiWs, shots: opt.shots, debug: hasAdapter, log });
+        uiShots = await uiPass(browser.page, { url: cs.url, workspace: uiWs, systemWorkspace: makeSystemWorkspace(tmp), shots: opt.shots, debug: hasAdapter, log });
       } catch (e) {
         uiOk = false;
         log(`UI pass FAILED: ${(e as Error).message.split('\n')[0]}`);

@@ -2,9 +2,10 @@
  * The UI pass: drives the installed extension in code-server like a person
  * (keyboard, command palette, F5/F9/F10) and saves the screenshots the docs
  * and the marketplace README show:
- *   debugger-stopped.png  stopped at a breakpoint in hello.c
- *   vms-view.png          the Virtual Machines view after an injected crash
- *   timeline.png          the timeline of that run
+ *   bare-metal-stopped.png  stopped at a breakpoint in hello.c
+ *   debugger-stopped.png  the driver-isolation demo stopped on entry: a session per VM
+ *   vms-view.png          the Virtual Machines view after a crash injected into blkdrv and its restart
+ *   timeline.png          the timeline of that run (fault and restart markers)
  *   no-session.png        a command used with no session says so
  */
 import * as fs from 'fs';
@@ -15,6 +16,8 @@ import { gotoLine, palette, quickOpen } from './browser';
 export interface UiOptions {
   url: string;
   workspace: string;
+  /** The driver-isolation demo with a launch.json (stopOnEntry). */
+  systemWorkspace: string;
   shots: string;
   /** The debug adapter is in the build: debug the sample. */
   debug: boolean;
@@ -55,15 +58,29 @@ async function collapseView(page: Page, title: string): Promise<void> {
   if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'true') await header.click();
 }
 
-export async function uiPass(page: Page, o: UiOptions): Promise<string[]> {
-  const shots: string[] = [];
-  fs.mkdirSync(o.shots, { recursive: true });
-  await page.goto(`${o.url}/?folder=${encodeURIComponent(o.workspace)}`);
+/** The blk driver's request handler (guests/blk-driver/blkback.c). */
+const BLK_HANDLER = 'take_request';
+
+/** Shows the system file in the editor instead of a guest source the workbench cannot open. */
+async function showSystemFile(page: Page): Promise<void> {
+  await palette(page, 'View: Close All Editors').catch(() => undefined);
+  await quickOpen(page, 'system.json');
+  await focusEditor(page);
+}
+
+async function openFolder(page: Page, url: string, folder: string): Promise<void> {
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   await page.locator('.explorer-folders-view').first().waitFor({ timeout: 60000 });
   await page.waitForTimeout(2500);
-  // the extension-host suite ran in this workspace: start from no open editors
   await palette(page, 'View: Close All Editors').catch(() => undefined);
+}
+
+export async function uiPass(page: Page, o: UiOptions): Promise<string[]> {
+  const shots: string[] = [];
+  fs.mkdirSync(o.shots, { recursive: true });
+  // the extension-host suite ran in this workspace: openFolder starts from no open editors
+  await openFolder(page, o.url, o.workspace);
   o.log('workbench ready');
 
   if (o.debug) {
@@ -88,24 +105,71 @@ export async function uiPass(page: Page, o: UiOptions): Promise<string[]> {
     await collapseView(page, 'Breakpoints');
     await focusEditor(page);
     await clearNotifications(page);
+    shots.push(await shot(page, o.shots, 'bare-metal-stopped.png', o.log));
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15000 }).catch(() => undefined);
+    await page.waitForTimeout(1000);
+    o.log('bare-metal debugging stopped');
+
+    // The driver-isolation demo: a system session and one child session per VM.
+    await openFolder(page, o.url, o.systemWorkspace);
+    o.log('driver-isolation workspace open');
+    // A function breakpoint on the blk driver's request handler (guests/blk-driver/blkback.c); the images'
+    // DWARF names their sources relative to the repository, so a function breakpoint is the robust way in.
+    await palette(page, 'Add Function Breakpoint');
+    await page.waitForTimeout(500);
+    await page.keyboard.type(BLK_HANDLER);
+    await page.keyboard.press('Enter');
+    o.log(`function breakpoint on ${BLK_HANDLER}`);
+    await page.keyboard.press('F5'); // launch.json: the system, stopOnEntry
+    for (const vm of ['client', 'blkdrv', 'netdrv']) await page.locator('.debug-call-stack .monaco-list-row', { hasText: vm }).first().waitFor({ timeout: 30000 });
+    await page.waitForTimeout(1000);
+    o.log('stopped on entry: the call stack shows client, blkdrv, netdrv');
+    await page.locator('.debug-toolbar .codicon-debug-continue').first().click();
+    await page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused on function breakpoint/i }).first().waitFor({ timeout: 30000 });
+    await collapseView(page, 'Watch');
+    await collapseView(page, 'Breakpoints');
+    const blkRow = page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused on function breakpoint/i }).first();
+    if ((await blkRow.getAttribute('aria-expanded')) === 'false') await blkRow.locator('.monaco-tl-twistie').click();
+    await stoppedIn(page, BLK_HANDLER);
+    await page.waitForTimeout(1000);
+    o.log(`blkdrv stopped at ${BLK_HANDLER}`);
+    await showSystemFile(page);
+    await clearNotifications(page);
     shots.push(await shot(page, o.shots, 'debugger-stopped.png', o.log));
 
-    // Crash the machine from the command palette, then let it run into the fault.
+    // Crash the blk driver from the command palette, run, and wait for the hypervisor's restart.
     await palette(page, 'pvlab: Inject Fault…');
-    const kind = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Trap' }).first();
-    await kind.waitFor({ timeout: 15000 });
-    await page.locator('.quick-input-widget input').fill('Trap');
+    const vmPick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'blkdrv' }).first();
+    await vmPick.waitFor({ timeout: 15000 });
+    await page.locator('.quick-input-widget input').fill('blkdrv');
     await page.waitForTimeout(300);
     await page.keyboard.press('Enter');
-    await page.locator('.statusbar', { hasText: 'injected a trap fault' }).first().waitFor({ timeout: 15000 });
-    o.log('injected a trap (the status bar says so)');
-    await page.keyboard.press('F5');
+    const kind = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Unhandled trap' }).first();
+    await kind.waitFor({ timeout: 15000 });
+    await page.locator('.quick-input-widget input').fill('Unhandled trap');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar', { hasText: 'injected a trap fault into blkdrv' }).first().waitFor({ timeout: 15000 });
+    o.log('injected a trap into blkdrv (the status bar says so)');
     await palette(page, 'pvlab: Show Virtual Machines');
-    const vmRow = page.locator('.monaco-list-row', { hasText: 'crashed' }).first();
-    await vmRow.waitFor({ timeout: 20000 });
-    o.log('the Virtual Machines view shows the crash');
+    const cont = page.locator('.debug-toolbar .codicon-debug-continue').first();
+    await cont.click();
+    const restarted = page.locator('.monaco-list-row', { hasText: /blkdrv.*1 restart/ }).first();
+    const end = Date.now() + 30000;
+    while (!(await restarted.count())) {
+      if (Date.now() > end) throw new Error('blkdrv did not show 1 restart in the Virtual Machines view');
+      // a stop on the way (the trap, the handler before the crash): continue
+      if (await cont.isVisible().catch(() => false)) await cont.click().catch(() => undefined);
+      await page.waitForTimeout(500);
+    }
+    // the restarted driver serves the client's reissued requests: it stops at the handler again
+    await cont.waitFor({ timeout: 15000 }).catch(() => undefined);
+    await page.locator('.monaco-list-row', { hasText: /blkdrv.*running/ }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
+    o.log('the Virtual Machines view shows blkdrv restarted once');
     await collapseView(page, 'Variables');
-    await focusEditor(page);
+    await collapseView(page, 'Call Stack');
+    await showSystemFile(page);
     await clearNotifications(page);
     shots.push(await shot(page, o.shots, 'vms-view.png', o.log));
 
@@ -116,8 +180,11 @@ export async function uiPass(page: Page, o: UiOptions): Promise<string[]> {
     await clearNotifications(page);
     shots.push(await shot(page, o.shots, 'timeline.png', o.log));
 
-    await page.keyboard.press('Shift+F5');
-    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 15000 }).catch(() => undefined);
+    // Shift+F5 stops the focused session; repeat until the system session and every VM session are gone
+    for (let i = 0; i < 8 && (await page.locator('.debug-toolbar').isVisible().catch(() => false)); i++) {
+      await page.keyboard.press('Shift+F5');
+      await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+    }
     await page.waitForTimeout(1000);
     o.log('debugging stopped');
   }
