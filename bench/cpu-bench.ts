@@ -19,6 +19,7 @@ import { BareMetalRuntime } from '../emulator/system/runtime';
 import type { MemoryUsage, Tier } from '../emulator/cpu/hart';
 import { buildProgram, listPrograms, repoRoot } from '../scripts/build-programs';
 import { findTool } from '../test/support/tools';
+import { qemuArgs } from '../test/support/qemu';
 
 interface Stats {
   medianMips: number;
@@ -77,7 +78,7 @@ function runPvlab(elfPath: string, tier: Tier): ChildResult {
 
 function runQemu(qemu: string, elfPath: string): { seconds: number; output: string } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(qemu, ['-M', 'virt', '-bios', 'none', '-nographic', '-m', '128M', '-cpu', 'rv32,c=false,f=false,d=false,h=false,sstc=false,zba=false,zbb=false,zbc=false,zbs=false', '-kernel', elfPath], {
+  const r = spawnSync(qemu, qemuArgs(elfPath), {
     encoding: 'latin1',
     timeout: 900_000,
   });

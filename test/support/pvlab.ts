@@ -2,16 +2,11 @@
  * Runs an ELF through the `pvlab` CLI (`node bin/pvlab.js run ELF [args]`)
  * for the differential tests, which compare it with QEMU.
  */
-import { spawn } from 'child_process';
+import { ProcessResult, runProcess } from './process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-export interface PvlabResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  timedOut: boolean;
-}
+export type PvlabResult = ProcessResult;
 
 /** The repository root (this file lives in test/support or out/test/support). */
 function root(): string {
@@ -37,30 +32,5 @@ export function pvlabCliBuilt(): boolean {
 }
 
 export function runPvlab(elf: string, args: string[] = [], opts: { timeoutMs?: number } = {}): Promise<PvlabResult> {
-  const timeoutMs = opts.timeoutMs ?? 60000;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [pvlabBin(), 'run', elf, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({
-        stdout: Buffer.concat(out).toString('latin1'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        exitCode: timedOut ? null : code,
-        timedOut,
-      });
-    });
-  });
+  return runProcess(process.execPath, [pvlabBin(), 'run', elf, ...args], opts.timeoutMs ?? 60000);
 }
