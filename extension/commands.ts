@@ -225,6 +225,10 @@ export class Commands {
     try {
       fs.mkdirSync(parent, { recursive: true });
       fs.cpSync(path.join(root, sample), dest, { recursive: true });
+      // A sample of prebuilt guest images gets the guests' sources beside it: their debug
+      // information names them relative to this folder (guests/kernel/kernel.c, ...).
+      const guests = path.join(this.context.extensionPath, 'guests');
+      if (fs.existsSync(path.join(dest, 'images')) && fs.existsSync(guests)) fs.cpSync(guests, path.join(dest, 'guests'), { recursive: true });
     } catch (e) {
       return this.failed(`pvlab: could not copy the sample to ${dest}: ${(e as Error).message}`);
     }

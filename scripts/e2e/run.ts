@@ -80,6 +80,7 @@ function makeWorkspace(dir: string): string {
 function makeSystemWorkspace(dir: string): string {
   const ws = path.join(dir, 'pvlab-driver-isolation');
   fs.cpSync(path.join(ROOT, 'examples', 'driver-isolation'), ws, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'guests'), path.join(ws, 'guests'), { recursive: true }); // as Open Sample does
   // the copy's relative $schema no longer reaches the repository (the extension validates system.json anyway)
   const sys = path.join(ws, 'system.json');
   fs.writeFileSync(sys, fs.readFileSync(sys, 'utf8').replace(/^\s*"\$schema":.*\n/m, ''));

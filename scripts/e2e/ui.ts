@@ -32,9 +32,29 @@ async function shot(page: Page, dir: string, name: string, log: (m: string) => v
   return file;
 }
 
+/**
+ * Waits until the Call Stack view has a row containing `text`. The view is a
+ * virtualized list: rows scrolled out of sight are not in the page, so while
+ * waiting it scrolls the list through (a person would scroll too).
+ */
+async function callStackRow(page: Page, text: string | RegExp, timeoutMs = 30000): Promise<void> {
+  const row = page.locator('.debug-call-stack .monaco-list-row', { hasText: text }).first();
+  const list = page.locator('.debug-call-stack .monaco-list').first();
+  const end = Date.now() + timeoutMs;
+  for (let turn = 0; !(await row.count()); turn++) {
+    if (Date.now() > end) throw new Error(`the Call Stack view shows no row with ${String(text)} after ${timeoutMs / 1000} s`);
+    if (turn % 2 === 1 && (await list.isVisible().catch(() => false))) {
+      await list.hover().catch(() => undefined);
+      // down a screen at a time; from the bottom back to the top
+      await page.mouse.wheel(0, turn % 16 === 15 ? -10000 : 150);
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
 /** Waits until the call stack shows a frame whose row contains `text`. */
 async function stoppedIn(page: Page, text: string): Promise<void> {
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 30000 });
+  await callStackRow(page, text);
 }
 
 /** Waits until the Variables view lists the registers of the current stop (so the adapter is done answering). */
@@ -122,13 +142,14 @@ export async function uiPass(page: Page, o: UiOptions): Promise<string[]> {
     await page.keyboard.press('Enter');
     o.log(`function breakpoint on ${BLK_HANDLER}`);
     await page.keyboard.press('F5'); // launch.json: the system, stopOnEntry
-    for (const vm of ['client', 'blkdrv', 'netdrv']) await page.locator('.debug-call-stack .monaco-list-row', { hasText: vm }).first().waitFor({ timeout: 30000 });
+    for (const vm of ['client', 'blkdrv', 'netdrv']) await callStackRow(page, vm);
     await page.waitForTimeout(1000);
     o.log('stopped on entry: the call stack shows client, blkdrv, netdrv');
-    await page.locator('.debug-toolbar .codicon-debug-continue').first().click();
-    await page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused on function breakpoint/i }).first().waitFor({ timeout: 30000 });
+    // room for the call stack: three sessions with their frames
     await collapseView(page, 'Watch');
     await collapseView(page, 'Breakpoints');
+    await page.locator('.debug-toolbar .codicon-debug-continue').first().click();
+    await callStackRow(page, /paused on function breakpoint/i);
     const blkRow = page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused on function breakpoint/i }).first();
     if ((await blkRow.getAttribute('aria-expanded')) === 'false') await blkRow.locator('.monaco-tl-twistie').click();
     await stoppedIn(page, BLK_HANDLER);

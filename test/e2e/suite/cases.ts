@@ -140,7 +140,7 @@ export const cases: Case[] = [
     },
   },
   {
-    name: 'Open Sample copies the bare-metal sample (program, sources, launch.json)',
+    name: 'Open Sample copies the samples (bare metal: program, sources, launch.json; driver isolation: images and guest sources)',
     timeoutMs: 20000,
     async run() {
       const dest = fs.mkdtempSync(path.join(path.dirname(folder().uri.fsPath), 'samples-'));
@@ -151,6 +151,11 @@ export const cases: Case[] = [
       }
       const again = await vscode.commands.executeCommand<CommandResult>('pvlab.openSample', { sample: 'bare-metal', destination: dest, open: false });
       assert(again?.ok && fs.existsSync(path.join(dest, 'pvlab-bare-metal-2')), 'a second copy did not get its own folder');
+      const demo = await vscode.commands.executeCommand<CommandResult>('pvlab.openSample', { sample: 'driver-isolation', destination: dest, open: false });
+      assert(demo?.ok, `openSample driver-isolation: ${JSON.stringify(demo)}`);
+      for (const f of ['system.json', 'images/blk-driver.elf', 'guests/blk-driver/blkback.c', 'guests/kernel/kernel.c']) {
+        assert(fs.existsSync(path.join(dest, 'pvlab-driver-isolation', f)), `the copied driver-isolation sample lacks ${f}`);
+      }
       const bad = await vscode.commands.executeCommand<CommandResult>('pvlab.openSample', { sample: 'nope', destination: dest, open: false });
       assert(bad && !bad.ok && /no sample named "nope"/.test(bad.message), `unknown sample: ${JSON.stringify(bad)}`);
       fs.rmSync(dest, { recursive: true, force: true });
