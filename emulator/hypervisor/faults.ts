@@ -23,6 +23,9 @@ export const TRAP_LOOP_LIMIT = 32;
 /** The watchdog checks a VM with pending events this many times per watchdog period. */
 export const WATCHDOG_CHECKS_PER_PERIOD = 4;
 
+/** A VM with a watchdog must reach InitWait on its split devices within this many watchdog periods of its start. */
+export const BOOT_DEADLINE_PERIODS = 10;
+
 export interface InjectionLink {
   readonly id: number;
   readonly kind: string;

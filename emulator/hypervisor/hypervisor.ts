@@ -15,7 +15,7 @@ import { StopReason } from '../cpu/hart';
 import { Cause, Priv, MSTATUS, describeCause } from '../cpu/constants';
 import type { DmaFault } from '../devices/dma';
 import type { DeviceTimers } from '../devices/virtio/timers';
-import { PVIO_EVTCHN_PORT_WATCH, PVIO_KEY_RING_REF, PVIO_PAGE_SIZE, SBI_ERR_FAILED } from './abi.generated';
+import { PVIO_EVTCHN_PORT_WATCH, PVIO_KEY_RING_REF, PVIO_KEY_STATE, PVIO_PAGE_SIZE, PVIO_STATE_CONNECTED, PVIO_STATE_INITWAIT, SBI_ERR_FAILED } from './abi.generated';
 import { containVm, reprovisionVm } from './containment';
 import { HOST } from './domid';
 import { EventChannels } from './event-channels';
@@ -29,7 +29,7 @@ import { applyInjection, type InjectionHost, type InjectionRecord, type Injectio
 import type { DeviceFactory } from './passthrough';
 import { Prng } from './prng';
 import { Registry, type RegistryChange } from './registry';
-import { joinPath } from './registry-paths';
+import { joinPath, parseState } from './registry-paths';
 import { provisionSplitDevice, splitDeviceDirs } from './registry-provision';
 import { decideRestart } from './restart-policy';
 import { Scheduler } from './scheduler';
@@ -213,6 +213,7 @@ export class Hypervisor implements HypercallHost, InjectionHost {
     }
     this.scheduler = new Scheduler(this.vcpus, spec.quantum, (v) => this.vmOfKey[v.key].state === 'running' && v.runnable);
     this.watchdog = new Watchdog(this.queue, this.events, (vm, detail) => this.failVm(vm, 'watchdog', detail), (t) => this.replanIfBefore(t));
+    for (const vm of this.vms) this.watchdog.started(vm, () => this.missingHandshakes(vm));
   }
 
   // ---- time ------------------------------------------------------------------------
@@ -605,6 +606,19 @@ export class Hypervisor implements HypercallHost, InjectionHost {
   private traceRegistry(c: RegistryChange): void {
     const vm = this.byDomid.get(c.by);
     this.trace.record({ time: this.nowCycles(), kind: 'registry', domid: c.by, vm: vm?.name ?? 'host', name: c.kind, detail: c.path });
+    if (vm && c.kind === 'write' && c.path.endsWith('/' + PVIO_KEY_STATE)) this.watchdog.handshake(vm, () => this.missingHandshakes(vm));
+  }
+
+  /** The split devices `vm` serves whose backend state is not InitWait..Connected yet, e.g. "blk/0 for client"; '' when none. */
+  private missingHandshakes(vm: Vm): string {
+    const missing: string[] = [];
+    for (const c of this.connections) {
+      if (c.backend !== vm.domid) continue;
+      const r = this.registry.read(HOST, joinPath(splitDeviceDirs(c).backendDir, PVIO_KEY_STATE));
+      const state = parseState(r.error === 0 ? r.value : undefined);
+      if (state < PVIO_STATE_INITWAIT || state > PVIO_STATE_CONNECTED) missing.push(`${c.kind}/${c.idx} for ${this.byDomid.get(c.frontend)?.name ?? c.frontend}`);
+    }
+    return missing.join(', ');
   }
 
   // ---- faults, containment, restart -------------------------------------------------------
@@ -682,6 +696,7 @@ export class Hypervisor implements HypercallHost, InjectionHost {
       f.outcome = 'restarted';
     }
     this.setState(vm, 'running');
+    this.watchdog.started(vm, () => this.missingHandshakes(vm));
     this.trace.record({
       time: this.nowCycles(), kind: 'restart', domid: vm.domid, vm: vm.name, name: f ? 'restart' : 'reboot',
       detail: f ? `restart ${vm.restarts} after ${f.kind}` : 'started again from its initial snapshot (not a fault)',

@@ -4,10 +4,17 @@
  * WATCHDOG_CHECKS_PER_PERIOD times per period while an unmasked event stays
  * pending; if the guest cleared no pending bit for `watchdogMs`, the VM hangs.
  * Nothing is scheduled while nothing is pending, so an idle machine can end.
+ *
+ * It also guards the boot: a VM with `watchdogMs` that serves split devices
+ * must reach InitWait on each within BOOT_DEADLINE_PERIODS watchdog periods of
+ * its (re)start, or it hangs (a driver stuck before its handshake has no
+ * pending events for the check above to see). The deadline is dropped as soon
+ * as the handshake is there, so it does not keep an idle machine alive.
  */
 import type { EventChannels } from './event-channels';
 import type { EventQueue } from './event-queue';
-import { WATCHDOG_CHECKS_PER_PERIOD } from './faults';
+import { BOOT_DEADLINE_PERIODS, WATCHDOG_CHECKS_PER_PERIOD } from './faults';
+import type { QueuedEvent } from './event-queue';
 import { msToCycles } from './time';
 import type { Vm } from './vm';
 
@@ -21,6 +28,8 @@ interface State {
 
 export class Watchdog {
   private readonly state = new Map<number, State>();
+  /** The boot deadline of each VM that has not finished its handshakes yet. */
+  private readonly boot = new Map<number, QueuedEvent>();
 
   constructor(
     private readonly queue: EventQueue,
@@ -47,6 +56,31 @@ export class Watchdog {
   disarm(vm: Vm): void {
     const s = this.state.get(vm.domid);
     if (s) s.armed = false;
+    this.boot.delete(vm.domid);
+  }
+
+  /**
+   * `vm` (re)started: arm its boot deadline. `missing` names the handshakes
+   * not done yet ('' when none), checked at the deadline and by `handshake`.
+   */
+  started(vm: Vm, missing: () => string): void {
+    if (vm.spec.watchdogMs === undefined || !missing()) return;
+    const ms = vm.spec.watchdogMs * BOOT_DEADLINE_PERIODS;
+    const e = this.queue.at(this.queue.now() + msToCycles(ms), () => {
+      this.boot.delete(vm.domid);
+      const left = missing();
+      if (vm.state === 'running' && left) this.onHang(vm, `no handshake within ${ms} ms of its start (${left})`);
+    }, 'watchdog', vm.domid);
+    this.boot.set(vm.domid, e);
+    this.onScheduled(e.time);
+  }
+
+  /** `vm` wrote a handshake state: drop its boot deadline once nothing is `missing`. */
+  handshake(vm: Vm, missing: () => string): void {
+    const e = this.boot.get(vm.domid);
+    if (!e || missing()) return;
+    this.queue.cancel(e);
+    this.boot.delete(vm.domid);
   }
 
   private schedule(vm: Vm): void {

@@ -5,6 +5,8 @@
  * seed and the iteration, which reproduce it.
  */
 import * as assert from 'assert';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import { Prng } from '../../emulator/hypervisor/prng';
 
 export const FUZZ_SEED = Number(process.env.PVLAB_FUZZ_SEED ?? 1) >>> 0;
@@ -48,15 +50,23 @@ export function soup(p: Prng, tokens: readonly string[], n = p.below(40)): strin
 
 export interface FuzzStats { iterations: number; accepted: number; rejected: number; heapGrowthMiB: number }
 
+/** A full GC, so heap growth is live data and not garbage awaiting collection (--expose-gc, or turned on here). */
+function collector(): () => void {
+  const given = (globalThis as { gc?: () => void }).gc;
+  if (given) return given;
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
 /**
  * Runs `one(p, i)` repeatedly for the time budget. `one` returns true when the
  * input was accepted, false when it was rejected with a clear error; anything
  * it throws is a failure (reported with the seed and iteration). Checks that
- * the heap does not keep growing (after a GC when --expose-gc is given).
+ * the heap does not keep growing (measured after full GCs).
  */
 export function fuzz(name: string, one: (p: Prng, i: number) => boolean, seconds = FUZZ_SECONDS, maxIterations = Infinity): FuzzStats {
   const p = new Prng(FUZZ_SEED);
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const gc = collector();
   const heap = () => { gc?.(); return process.memoryUsage().heapUsed; };
   const end = Date.now() + seconds * 1000;
   const stats: FuzzStats = { iterations: 0, accepted: 0, rejected: 0, heapGrowthMiB: 0 };

@@ -72,6 +72,24 @@ describe('hypervisor: faults and restart', function () {
     assert.match(out.get('client') ?? '', /VERDICT PASS front-reconnect 2/);
   });
 
+  it('catches a driver that hangs before its handshake (boot deadline), on every boot', () => {
+    const { rt, out } = splitSystem({ watchdogMs: 2, backDefines: ['HANG_AT_BOOT'], restart: { maxRestarts: 2, initialBackoffMs: 1 } });
+    rt.runSync({ untilMs: 100 });
+    const f = rt.faults();
+    assert.deepStrictEqual(f.map((x) => [x.kind, x.outcome]), [['watchdog', 'restarted'], ['watchdog', 'restarted'], ['watchdog', 'down']]);
+    assert.match(f[0].detail, /no handshake within 20 ms of its start \(blk\/0 for client\)/);
+    assert.strictEqual(f[0].detectedAt / CYCLES_PER_MS, 20);
+    assert.strictEqual(rt.vm('client').state, 'running');
+    assert.match(out.get('drv') ?? '', /back: boot 1/);
+  });
+
+  it('drops the boot deadline once the driver reached InitWait', () => {
+    const { rt } = splitSystem({ watchdogMs: 2 });
+    rt.runSync({ untilMs: 60 });
+    assert.deepStrictEqual(rt.faults(), []);
+    assert.strictEqual(rt.registryDump(BACK_STATE)?.value, '4');
+  });
+
   it('applies the restart policy: at once, then back-off, then down', () => {
     const { rt } = splitSystem({ restart: { maxRestarts: 2, initialBackoffMs: 3, maxBackoffMs: 10, multiplier: 2 } });
     rt.inject('drv', 'panic', 2);

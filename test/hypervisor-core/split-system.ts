@@ -8,11 +8,13 @@ export interface SplitOptions {
   readonly restart?: object;
   readonly quantum?: number;
   readonly faults?: object[];
+  /** Preprocessor defines for the backend (back.c), e.g. HANG_AT_BOOT. */
+  readonly backDefines?: string[];
 }
 
 export function splitSystem(o: SplitOptions = {}): { rt: SystemRuntime; out: Map<string, string> } {
   const front = buildGuest('front.c');
-  const back = buildGuest('back.c');
+  const back = buildGuest('back.c', o.backDefines);
   const rt = systemFrom({
     name: 'split',
     vms: [

@@ -111,6 +111,9 @@ void guest_main(void)
 	cat3(my_state, "backend/blk/", u32_to_str(buf, fe), "/0/state");
 	reg_read_str(cat3(buf, "backend/blk/", u32_to_str(buf + 80, fe), "/0/frontend"), fe_dir, sizeof fe_dir);
 	cat3(fe_state, fe_dir, "/state", "");
+#ifdef HANG_AT_BOOT
+	for (;;) ; /* a driver stuck before its handshake: only the boot deadline catches it */
+#endif
 	if (reg_write_u32(my_state, PVIO_STATE_INITWAIT)) panic("back: cannot write state");
 	if (reg_watch(fe_state, 2)) panic("back: cannot watch");
 	for (;;) {
