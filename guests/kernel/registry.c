@@ -74,6 +74,28 @@ long reg_list(const char *path, char *buf, u32 len)
 	return r.value;
 }
 
+int reg_for_each_backend(const char *kind, reg_backend_fn fn, void *arg)
+{
+	char dir[64], fes[256], idxs[128];
+	ksnprintf(dir, sizeof(dir), "backend/%s", kind);
+	long n = reg_list(dir, fes, sizeof(fes));
+	int count = 0;
+	for (long i = 0; i < n; i += (long)strlen(fes + i) + 1) {
+		u32 fe;
+		if (parse_u32(fes + i, &fe)) continue;
+		char sub[96];
+		ksnprintf(sub, sizeof(sub), "%s/%u", dir, fe);
+		long m = reg_list(sub, idxs, sizeof(idxs));
+		for (long j = 0; j < m; j += (long)strlen(idxs + j) + 1) {
+			u32 idx;
+			if (parse_u32(idxs + j, &idx)) continue;
+			fn(fe, idx, arg);
+			count++;
+		}
+	}
+	return count;
+}
+
 long reg_watch(const char *path, reg_watch_fn fn, void *arg)
 {
 	for (int i = 0; i < MAX_WATCHES; i++) {

@@ -161,6 +161,9 @@ long reg_write_u32(const char *path, u32 v);
 long reg_remove(const char *path);
 /* Names of the children, NUL-separated; total length or a negative SBI error. */
 long reg_list(const char *path, char *buf, u32 len);
+/* Calls `fn` for each split device of `kind` this VM serves (backend/<kind>/<frontend>/<idx>); returns how many. */
+typedef void (*reg_backend_fn)(u32 frontend, u32 idx, void *arg);
+int reg_for_each_backend(const char *kind, reg_backend_fn fn, void *arg);
 typedef void (*reg_watch_fn)(const char *path, void *arg);
 /* Watches `path` (and below); `fn` runs from the loop for each event. Returns a handle >= 0 or a negative error. */
 long reg_watch(const char *path, reg_watch_fn fn, void *arg);
