@@ -17,6 +17,7 @@
  * completed by the device before its response was written.
  */
 #include "client.h"
+#include "pvfront.h"
 
 #define REQUEST_TIMEOUT_MS 1000
 #define PROGRESS_CHECK_MS 10
@@ -30,13 +31,9 @@ struct shadow {
 	int in_use;
 };
 
-enum phase { WAIT_BACKEND, INITIALISED, CONNECTED, CLOSING };
-
 struct blkfront {
 	struct blkdev dev;
-	u32 idx, be_domid;
-	char dir[96], be_dir[96];
-	enum phase phase;
+	struct pvfront pf;
 	volatile struct blkif_sring *ring;
 	u32 ring_gref, port;
 	u32 req_prod_pvt, rsp_cons, rsp_seen;
@@ -50,22 +47,6 @@ struct blkfront {
 
 static struct blkfront *fronts[4];
 static u32 nfronts;
-
-static void path(struct blkfront *f, char *out, const char *dir, const char *key) { ksnprintf(out, 160, "%s/%s", dir, key); }
-
-static void set_state(struct blkfront *f, u32 s)
-{
-	char p[160];
-	path(f, p, f->dir, PVIO_KEY_STATE);
-	if (reg_write_u32(p, s)) panic("blkfront: cannot write %s", p);
-}
-
-static u32 backend_state(struct blkfront *f)
-{
-	char p[160];
-	path(f, p, f->be_dir, PVIO_KEY_STATE);
-	return reg_read_state(p);
-}
 
 /* Puts an I/O on a list ordered by its sequence number. */
 static void insert_ordered(struct blk_io **list, struct blk_io *io)
@@ -86,8 +67,9 @@ static u32 end_grants(struct shadow *s)
 }
 
 /* Local teardown: everything in flight goes back to the reissue list; grants ended, port closed. */
-static void disconnect(struct blkfront *f, const char *why)
+static void teardown(void *arg, const char *why)
 {
+	struct blkfront *f = arg;
 	u32 moved = 0, leaked = 0;
 	for (u32 i = 0; i < BLKIF_RING_SLOTS; i++) {
 		struct shadow *s = &f->shadow[i];
@@ -105,10 +87,7 @@ static void disconnect(struct blkfront *f, const char *why)
 	f->port = 0;
 	timer_cancel(&f->watchdog);
 	f->st.grant_leaks += leaked;
-	outage_begin(&f->st.outage);
 	kprintf("blkfront: %s; %u request(s) kept for reissue%s\n", why, moved, leaked ? " (some grants could not be ended)" : "");
-	f->phase = WAIT_BACKEND;
-	set_state(f, PVIO_STATE_INITIALISING);
 }
 
 static void on_event(u32 port, void *arg)
@@ -117,10 +96,10 @@ static void on_event(u32 port, void *arg)
 	(void)arg;
 }
 
-/* Backend is InitWait: new ring, new port, publish them, Initialised. */
-static void setup(struct blkfront *f)
+/* Backend is InitWait: new ring, new port, publish them. */
+static void setup(void *arg)
 {
-	char p[160];
+	struct blkfront *f = arg;
 	if (!f->ring) {
 		f->ring = page_alloc(1);
 		if (!f->ring) panic("blkfront: out of memory for the ring");
@@ -129,82 +108,32 @@ static void setup(struct blkfront *f)
 	pvring_init(&f->ring->h);
 	f->req_prod_pvt = 0;
 	f->rsp_cons = 0;
-	long g = gnttab_grant(f->be_domid, (const void *)f->ring, 0);
+	long g = gnttab_grant(f->pf.be_domid, (const void *)f->ring, 0);
 	if (g < 0) panic("blkfront: cannot grant the ring (error %ld)", g);
 	f->ring_gref = (u32)g;
-	long port = evtchn_alloc_unbound(f->be_domid);
+	long port = evtchn_alloc_unbound(f->pf.be_domid);
 	if (port < 0) panic("blkfront: cannot allocate a port (error %ld)", port);
 	f->port = (u32)port;
 	evtchn_set_handler(f->port, on_event, f);
-	path(f, p, f->dir, PVIO_KEY_RING_REF);
-	reg_write_u32(p, f->ring_gref);
-	path(f, p, f->dir, PVIO_KEY_EVENT_CHANNEL);
-	reg_write_u32(p, f->port);
-	f->phase = INITIALISED;
-	set_state(f, PVIO_STATE_INITIALISED);
+	pvfront_write_u32(&f->pf, PVIO_KEY_RING_REF, f->ring_gref);
+	pvfront_write_u32(&f->pf, PVIO_KEY_EVENT_CHANNEL, f->port);
 }
 
-static void connected(struct blkfront *f)
+/* Backend Connected: its capacity, then the shadowed requests go first. */
+static void connected(void *arg)
 {
+	struct blkfront *f = arg;
 	char p[160], v[24];
-	path(f, p, f->be_dir, PVIO_KEY_SECTORS);
+	pvfront_path(&f->pf, 1, PVIO_KEY_SECTORS, p);
 	u64 sectors = 0;
 	if (reg_read(p, v, sizeof(v)) > 0)
 		for (const char *c = v; *c >= '0' && *c <= '9'; c++) sectors = sectors * 10 + (u64)(*c - '0');
 	f->dev.sectors = sectors;
-	f->phase = CONNECTED;
-	set_state(f, PVIO_STATE_CONNECTED);
-	f->st.connects++;
-	if (f->st.connects > 1) f->st.reconnects++;
-	outage_end(&f->st.outage);
 	u32 n = 0;
 	for (struct blk_io *io = f->reissue; io; io = io->next) n++;
-	kprintf("blkfront: connected to domain %u (%llu sectors)%s", f->be_domid, sectors, n ? "" : "\n");
+	kprintf("blkfront: connected to domain %u (%llu sectors)%s", f->pf.be_domid, sectors, n ? "" : "\n");
 	if (n) kprintf(", reissuing %u request(s)\n", n);
 	pvk_kick();
-}
-
-/* Asks a live but misbehaving backend to release the ring (orderly Closing). */
-static void request_close(struct blkfront *f, const char *why)
-{
-	if (f->phase != CONNECTED) return;
-	kprintf("blkfront: %s; closing the connection\n", why);
-	f->phase = CLOSING;
-	outage_begin(&f->st.outage);
-	set_state(f, PVIO_STATE_CLOSING);
-}
-
-static void on_backend_state(const char *p, void *arg)
-{
-	struct blkfront *f = arg;
-	(void)p;
-	u32 bs = backend_state(f);
-	switch (f->phase) {
-	case CONNECTED:
-		if (bs == PVIO_STATE_CONNECTED) return;
-		f->st.backend_lost++;
-		{
-			char why[64];
-			ksnprintf(why, sizeof(why), "backend %s", state_name(bs));
-			disconnect(f, why);
-		}
-		break;
-	case INITIALISED:
-		if (bs == PVIO_STATE_CONNECTED) {
-			connected(f);
-			return;
-		}
-		if (bs == PVIO_STATE_INITWAIT) return;
-		disconnect(f, "backend went away during the handshake");
-		break;
-	case CLOSING:
-		if (bs == PVIO_STATE_CONNECTED || bs == PVIO_STATE_CLOSING) return;
-		disconnect(f, "backend released the ring");
-		break;
-	case WAIT_BACKEND:
-		break;
-	}
-	if (f->phase == WAIT_BACKEND && bs == PVIO_STATE_INITWAIT) setup(f);
 }
 
 /* Puts one I/O on the ring; 0 when there is no room (slot or grants). */
@@ -221,7 +150,7 @@ static int issue(struct blkfront *f, struct blk_io *io)
 		u32 first = (addr & (PAGE_SIZE - 1)) / BLKIF_SECTOR_SIZE;
 		u32 n = MIN(left, BLKIF_SECTORS_PER_PAGE - first);
 		if (nseg == BLKIF_MAX_SEGMENTS) panic("blkfront: request of %u sectors needs too many segments", io->nsect);
-		long g = gnttab_grant(f->be_domid, (const void *)(uintptr_t)ALIGN_DOWN(addr, PAGE_SIZE), io->op == BLK_OP_WRITE);
+		long g = gnttab_grant(f->pf.be_domid, (const void *)(uintptr_t)ALIGN_DOWN(addr, PAGE_SIZE), io->op == BLK_OP_WRITE);
 		if (g < 0) {
 			end_grants(s);
 			return 0; /* grant table full: retry when requests complete */
@@ -261,12 +190,12 @@ static int issue(struct blkfront *f, struct blk_io *io)
 static void check_progress(void *arg)
 {
 	struct blkfront *f = arg;
-	if (f->phase != CONNECTED || !f->in_flight) return;
+	if (!pvfront_connected(&f->pf) || !f->in_flight) return;
 	u64 now = time_now(), limit = ms_to_ticks(REQUEST_TIMEOUT_MS);
 	for (u32 i = 0; i < BLKIF_RING_SLOTS; i++) {
 		if (f->shadow[i].in_use && now - f->shadow[i].issued > limit) {
 			f->st.timeouts++;
-			request_close(f, "a request timed out");
+			pvfront_request_close(&f->pf, "a request timed out");
 			return;
 		}
 	}
@@ -291,7 +220,7 @@ static int take_responses(struct blkfront *f)
 		}
 		if (avail > f->req_prod_pvt - f->rsp_cons) {
 			f->st.bad_responses++;
-			request_close(f, "backend published responses to requests never made");
+			pvfront_request_close(&f->pf, "backend published responses to requests never made");
 			return n;
 		}
 		struct blkif_response rsp;
@@ -304,7 +233,7 @@ static int take_responses(struct blkfront *f)
 		    rsp.op != (s->io->op == BLK_OP_WRITE ? BLKIF_OP_WRITE : BLKIF_OP_READ)) {
 			f->st.bad_responses++;
 			kprintf("blkfront: bad response (id 0x%x op %u status %d check 0x%08x)\n", rsp.id, rsp.op, rsp.status, rsp.check);
-			request_close(f, "backend sent a response that fails its check");
+			pvfront_request_close(&f->pf, "backend sent a response that fails its check");
 			return n;
 		}
 		struct blk_io *io = s->io;
@@ -322,9 +251,9 @@ static int take_responses(struct blkfront *f)
 static int blkfront_poll(void *arg)
 {
 	struct blkfront *f = arg;
-	if (f->phase != CONNECTED) return 0;
+	if (!pvfront_connected(&f->pf)) return 0;
 	int work = take_responses(f);
-	if (f->phase != CONNECTED) return 1;
+	if (!pvfront_connected(&f->pf)) return 1;
 	int issued = 0;
 	while (f->reissue) {
 		struct blk_io *io = f->reissue;
@@ -366,31 +295,23 @@ static void blkfront_submit(struct blkdev *d, struct blk_io *io)
 static int blkfront_ready(struct blkdev *d)
 {
 	struct blkfront *f = d->priv;
-	return f->phase == CONNECTED;
+	return pvfront_connected(&f->pf);
 }
 
 struct blkdev *blkfront_create(u32 idx)
 {
-	char p[160];
 	struct blkfront *f = kmalloc(sizeof(*f));
 	if (!f || nfronts == ARRAY_SIZE(fronts)) panic("blkfront: out of memory");
 	fronts[nfronts++] = f;
-	f->idx = idx;
 	f->queue_tail = &f->queue;
-	ksnprintf(f->dir, sizeof(f->dir), PVIO_REG_DEVICE_DIR_FMT, boot_info.domid, PVIO_KIND_BLK, idx);
-	path(f, p, f->dir, PVIO_KEY_BACKEND);
-	if (reg_read(p, f->be_dir, sizeof(f->be_dir)) <= 0) panic("blkfront: %s has no backend", f->dir);
-	path(f, p, f->dir, PVIO_KEY_BACKEND_ID);
-	if (reg_read_u32(p, &f->be_domid)) panic("blkfront: %s has no backend-id", f->dir);
 	f->dev.name = "blkfront";
 	f->dev.max_sectors = (BLKIF_MAX_SEGMENTS - 1) * BLKIF_SECTORS_PER_PAGE; /* any buffer of this size fits the segments */
 	f->dev.submit = blkfront_submit;
 	f->dev.ready = blkfront_ready;
 	f->dev.priv = f;
-	f->phase = WAIT_BACKEND;
+	f->pf = (struct pvfront){ .name = "blkfront", .st = &f->st.link, .owner = f, .setup = setup, .connected = connected, .teardown = teardown };
 	pvk_add_poller(blkfront_poll, f);
-	path(f, p, f->be_dir, PVIO_KEY_STATE);
-	if (reg_watch(p, on_backend_state, f) < 0) panic("blkfront: cannot watch %s", p);
+	pvfront_start(&f->pf, PVIO_KIND_BLK, idx);
 	return &f->dev;
 }
 

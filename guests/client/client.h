@@ -6,14 +6,20 @@
 #include <pvlab/netif.h>
 #include "blkdev.h"
 
-struct blkfront_stats {
-	u32 submitted, issued, completed, errors, reissued, connects, reconnects, backend_lost, timeouts, bad_responses, notifies, kicks, grant_leaks;
+/* The connection counters every frontend keeps (pvfront.c). */
+struct pvfront_stats {
+	u32 connects, reconnects, backend_lost;
 	struct outage outage;
 };
 
+struct blkfront_stats {
+	u32 submitted, issued, completed, errors, reissued, timeouts, bad_responses, notifies, kicks, grant_leaks;
+	struct pvfront_stats link;
+};
+
 struct netfront_stats {
-	u32 tx, tx_dropped, rx, rx_bad, connects, reconnects, backend_lost, bad_responses, notifies, kicks, grant_leaks;
-	struct outage outage;
+	u32 tx, tx_dropped, rx, rx_bad, bad_responses, notifies, kicks, grant_leaks;
+	struct pvfront_stats link;
 };
 
 struct blkdev *blkfront_create(u32 idx);

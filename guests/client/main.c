@@ -57,12 +57,13 @@ void pvk_main(void)
 	if (bd) {
 		const struct blkfront_stats *b = blkfront_stats(bd);
 		ksnprintf(se, sizeof(se), "reissued=%u reconnects=%u outages=%u waited_us=%u longest_us=%u timeouts=%u bad_responses=%u", b->reissued,
-			b->reconnects, b->outage.count, ticks_to_us(b->outage.total), ticks_to_us(b->outage.longest), b->timeouts, b->bad_responses);
+			b->link.reconnects, b->link.outage.count, ticks_to_us(b->link.outage.total), ticks_to_us(b->link.outage.longest), b->timeouts,
+			b->bad_responses);
 	}
 	if (nd) {
 		const struct netfront_stats *n = netfront_stats(nd);
-		ksnprintf(ne, sizeof(ne), "reconnects=%u outages=%u waited_us=%u dropped=%u", n->reconnects, n->outage.count,
-			ticks_to_us(n->outage.total), n->tx_dropped);
+		ksnprintf(ne, sizeof(ne), "reconnects=%u outages=%u waited_us=%u dropped=%u", n->link.reconnects,
+			n->link.outage.count, ticks_to_us(n->link.outage.total), n->tx_dropped);
 	}
 	int ok = apps_report(bd ? se : NULL, nd ? ne : NULL);
 	kprintf("VERDICT %s client workload finished, client alive\n", ok ? "PASS" : "FAIL");

@@ -11,8 +11,7 @@
  * network is unreliable and the applications retry.
  */
 #include "client.h"
-
-enum phase { WAIT_BACKEND, INITIALISED, CONNECTED, CLOSING };
+#include "pvfront.h"
 
 struct txbuf {
 	u8 *page;
@@ -28,9 +27,7 @@ struct rxbuf {
 
 struct netfront {
 	struct netdev dev;
-	u32 idx, be_domid;
-	char dir[96], be_dir[96];
-	enum phase phase;
+	struct pvfront pf;
 	volatile struct netif_tx_sring *tx;
 	volatile struct netif_rx_sring *rx;
 	u32 tx_gref, rx_gref, port;
@@ -43,17 +40,10 @@ struct netfront {
 	struct netfront_stats st;
 };
 
-static void path(char *out, const char *dir, const char *key) { ksnprintf(out, 160, "%s/%s", dir, key); }
-
-static void set_state(struct netfront *f, u32 s)
+/* Local teardown: every grant ended, the port closed, frames in flight dropped. */
+static void teardown(void *arg, const char *why)
 {
-	char p[160];
-	path(p, f->dir, PVIO_KEY_STATE);
-	if (reg_write_u32(p, s)) panic("netfront: cannot write %s", p);
-}
-
-static void disconnect(struct netfront *f, const char *why)
-{
+	struct netfront *f = arg;
 	u32 leaked = 0, dropped = 0;
 	for (u32 i = 0; i < NETIF_RING_SLOTS; i++) {
 		if (f->txb[i].in_use) {
@@ -76,10 +66,7 @@ static void disconnect(struct netfront *f, const char *why)
 	f->st.tx_dropped += dropped;
 	f->st.grant_leaks += leaked;
 	timer_cancel(&f->progress);
-	outage_begin(&f->st.outage);
 	kprintf("netfront: %s; %u frame(s) in flight dropped\n", why, dropped);
-	f->phase = WAIT_BACKEND;
-	set_state(f, PVIO_STATE_INITIALISING);
 }
 
 static void on_event(u32 port, void *arg)
@@ -99,9 +86,11 @@ static void post_rx(struct netfront *f, u32 i)
 	f->rx_prod++;
 }
 
-static void setup(struct netfront *f)
+/* Backend is InitWait: new rings, receive buffers granted and posted, new port, publish them. */
+static void setup(void *arg)
 {
-	char p[160], v[24];
+	struct netfront *f = arg;
+	char v[24];
 	if (!f->tx) {
 		f->tx = page_alloc(1);
 		f->rx = page_alloc(1);
@@ -112,85 +101,40 @@ static void setup(struct netfront *f)
 	pvring_init(&f->tx->h);
 	pvring_init(&f->rx->h);
 	f->tx_prod = f->tx_cons = f->rx_prod = f->rx_cons = 0;
-	long a = gnttab_grant(f->be_domid, (const void *)f->tx, 0), b = gnttab_grant(f->be_domid, (const void *)f->rx, 0);
+	long a = gnttab_grant(f->pf.be_domid, (const void *)f->tx, 0), b = gnttab_grant(f->pf.be_domid, (const void *)f->rx, 0);
 	if (a < 0 || b < 0) panic("netfront: cannot grant the rings");
 	f->tx_gref = (u32)a;
 	f->rx_gref = (u32)b;
 	for (u32 i = 0; i < NETIF_RING_SLOTS; i++) {
-		long g = gnttab_grant(f->be_domid, f->rxb[i].page, 0);
+		long g = gnttab_grant(f->pf.be_domid, f->rxb[i].page, 0);
 		if (g < 0) panic("netfront: cannot grant receive buffers (error %ld)", g);
 		f->rxb[i].gref = (u32)g;
 		post_rx(f, i);
 	}
 	pvring_push_requests(&f->rx->h, f->rx_prod);
-	long port = evtchn_alloc_unbound(f->be_domid);
+	long port = evtchn_alloc_unbound(f->pf.be_domid);
 	if (port < 0) panic("netfront: cannot allocate a port (error %ld)", port);
 	f->port = (u32)port;
 	evtchn_set_handler(f->port, on_event, f);
-	path(p, f->dir, PVIO_KEY_RING_REF);
-	reg_write_u32(p, f->tx_gref);
-	path(p, f->dir, NETIF_KEY_RX_RING_REF);
-	reg_write_u32(p, f->rx_gref);
-	path(p, f->dir, PVIO_KEY_EVENT_CHANNEL);
-	reg_write_u32(p, f->port);
-	path(p, f->dir, NETIF_KEY_MAC);
+	pvfront_write_u32(&f->pf, PVIO_KEY_RING_REF, f->tx_gref);
+	pvfront_write_u32(&f->pf, NETIF_KEY_RX_RING_REF, f->rx_gref);
+	pvfront_write_u32(&f->pf, PVIO_KEY_EVENT_CHANNEL, f->port);
 	const u8 *m = f->dev.mac;
 	ksnprintf(v, sizeof(v), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-	reg_write(p, v);
-	f->phase = INITIALISED;
-	set_state(f, PVIO_STATE_INITIALISED);
+	pvfront_write(&f->pf, NETIF_KEY_MAC, v);
 }
 
-static void request_close(struct netfront *f, const char *why)
-{
-	if (f->phase != CONNECTED) return;
-	kprintf("netfront: %s; closing the connection\n", why);
-	f->phase = CLOSING;
-	outage_begin(&f->st.outage);
-	set_state(f, PVIO_STATE_CLOSING);
-}
-
-static void on_backend_state(const char *p, void *arg)
+static void connected(void *arg)
 {
 	struct netfront *f = arg;
-	char sp[160];
-	(void)p;
-	path(sp, f->be_dir, PVIO_KEY_STATE);
-	u32 bs = reg_read_state(sp);
-	switch (f->phase) {
-	case CONNECTED:
-		if (bs == PVIO_STATE_CONNECTED) return;
-		f->st.backend_lost++;
-		disconnect(f, bs == PVIO_STATE_CLOSED ? "backend Closed" : "backend restarted");
-		break;
-	case INITIALISED:
-		if (bs == PVIO_STATE_CONNECTED) {
-			f->phase = CONNECTED;
-			set_state(f, PVIO_STATE_CONNECTED);
-			f->st.connects++;
-			if (f->st.connects > 1) f->st.reconnects++;
-			outage_end(&f->st.outage);
-			kprintf("netfront: connected to domain %u\n", f->be_domid);
-			pvk_kick();
-			return;
-		}
-		if (bs == PVIO_STATE_INITWAIT) return;
-		disconnect(f, "backend went away during the handshake");
-		break;
-	case CLOSING:
-		if (bs == PVIO_STATE_CONNECTED || bs == PVIO_STATE_CLOSING) return;
-		disconnect(f, "backend released the rings");
-		break;
-	case WAIT_BACKEND:
-		break;
-	}
-	if (f->phase == WAIT_BACKEND && bs == PVIO_STATE_INITWAIT) setup(f);
+	kprintf("netfront: connected to domain %u\n", f->pf.be_domid);
+	pvk_kick();
 }
 
 static int netfront_poll(void *arg)
 {
 	struct netfront *f = arg;
-	if (f->phase != CONNECTED) return 0;
+	if (!pvfront_connected(&f->pf)) return 0;
 	int work = 0, reposted = 0;
 	/* TX responses: the backend copied the frame; end the grant. */
 	for (;;) {
@@ -204,7 +148,7 @@ static int netfront_poll(void *arg)
 		struct txbuf *b = &f->txb[r.id & (NETIF_RING_SLOTS - 1)];
 		if (r.check != netif_check(r.id, r.status, 0) || !b->in_use || b->id != r.id) {
 			f->st.bad_responses++;
-			request_close(f, "backend sent a TX response that fails its check");
+			pvfront_request_close(&f->pf, "backend sent a TX response that fails its check");
 			return 1;
 		}
 		if (gnttab_end(b->gref)) f->st.grant_leaks++;
@@ -225,14 +169,14 @@ static int netfront_poll(void *arg)
 		struct rxbuf *b = &f->rxb[i];
 		if (r.check != netif_check(r.id, r.status, r.offset) || !b->posted || b->id != r.id) {
 			f->st.bad_responses++;
-			request_close(f, "backend sent an RX response that fails its check");
+			pvfront_request_close(&f->pf, "backend sent an RX response that fails its check");
 			return 1;
 		}
 		b->posted = 0;
 		if (r.status > 0 && (u32)r.status + r.offset <= PAGE_SIZE) {
 			f->st.rx++;
 			if (f->dev.rx) f->dev.rx(&f->dev, b->page + r.offset, (u32)r.status, f->dev.rx_arg);
-			if (f->phase != CONNECTED) return 1;
+			if (!pvfront_connected(&f->pf)) return 1;
 		} else {
 			f->st.rx_bad++;
 		}
@@ -258,7 +202,7 @@ static int netfront_poll(void *arg)
 static void check_progress(void *arg)
 {
 	struct netfront *f = arg;
-	if (f->phase != CONNECTED || !f->tx_in_flight) return;
+	if (!pvfront_connected(&f->pf) || !f->tx_in_flight) return;
 	if (f->tx_cons == f->tx_cons_seen) {
 		evtchn_notify(f->port);
 		f->st.kicks++;
@@ -270,7 +214,7 @@ static void check_progress(void *arg)
 static int netfront_send(struct netdev *d, const void *frame, u32 len)
 {
 	struct netfront *f = d->priv;
-	if (f->phase != CONNECTED || len > NETIF_MAX_FRAME || f->tx_in_flight == NETIF_RING_SLOTS) {
+	if (!pvfront_connected(&f->pf) || len > NETIF_MAX_FRAME || f->tx_in_flight == NETIF_RING_SLOTS) {
 		f->st.tx_dropped++;
 		return -1;
 	}
@@ -278,7 +222,7 @@ static int netfront_send(struct netdev *d, const void *frame, u32 len)
 	while (f->txb[i].in_use) i++;
 	struct txbuf *b = &f->txb[i];
 	memcpy(b->page, frame, len);
-	long g = gnttab_grant(f->be_domid, b->page, 1);
+	long g = gnttab_grant(f->pf.be_domid, b->page, 1);
 	if (g < 0) {
 		f->st.tx_dropped++;
 		return -1;
@@ -303,19 +247,12 @@ static int netfront_send(struct netdev *d, const void *frame, u32 len)
 	return 0;
 }
 
-static int netfront_ready(struct netdev *d) { return ((struct netfront *)d->priv)->phase == CONNECTED; }
+static int netfront_ready(struct netdev *d) { return pvfront_connected(&((struct netfront *)d->priv)->pf); }
 
 struct netdev *netfront_create(u32 idx)
 {
-	char p[160];
 	struct netfront *f = kmalloc(sizeof(*f));
 	if (!f) panic("netfront: out of memory");
-	f->idx = idx;
-	ksnprintf(f->dir, sizeof(f->dir), PVIO_REG_DEVICE_DIR_FMT, boot_info.domid, PVIO_KIND_NET, idx);
-	path(p, f->dir, PVIO_KEY_BACKEND);
-	if (reg_read(p, f->be_dir, sizeof(f->be_dir)) <= 0) panic("netfront: %s has no backend", f->dir);
-	path(p, f->dir, PVIO_KEY_BACKEND_ID);
-	if (reg_read_u32(p, &f->be_domid)) panic("netfront: %s has no backend-id", f->dir);
 	u8 mac[6] = { 0x02, 0x50, 0x56, 0x00, (u8)boot_info.domid, (u8)idx };
 	memcpy(f->dev.mac, mac, 6);
 	f->dev.name = "netfront";
@@ -327,10 +264,9 @@ struct netdev *netfront_create(u32 idx)
 		f->rxb[i].page = page_alloc(1);
 		if (!f->txb[i].page || !f->rxb[i].page) panic("netfront: out of memory for buffers");
 	}
-	f->phase = WAIT_BACKEND;
+	f->pf = (struct pvfront){ .name = "netfront", .st = &f->st.link, .owner = f, .setup = setup, .connected = connected, .teardown = teardown };
 	pvk_add_poller(netfront_poll, f);
-	path(p, f->be_dir, PVIO_KEY_STATE);
-	if (reg_watch(p, on_backend_state, f) < 0) panic("netfront: cannot watch %s", p);
+	pvfront_start(&f->pf, PVIO_KIND_NET, idx);
 	return &f->dev;
 }
 
