@@ -43,8 +43,17 @@ import { loadSystemFile } from './config';
 import type { SystemConfig } from './config-types';
 import { buildSystem, type BuildOptions, type LoadedImage } from './system-build';
 import { buildReport, type SystemReport } from './system-report';
+import { captureMachine, restoreMachine, type MachineSnapshot } from './system-snapshot';
 
 export type SystemStop = HvStop | { readonly kind: 'paused'; readonly time: number };
+
+/** A whole-system snapshot of one runtime (captureSnapshot / restoreSnapshot). */
+export interface SystemSnapshot {
+  readonly machine: MachineSnapshot;
+  readonly verdicts: readonly VerdictLine[];
+  readonly lastStop: SystemStop | undefined;
+  readonly seed: number;
+}
 
 export interface SystemRuntimeOptions extends BuildOptions {
   /** Schedule the system file's `faults` (default true; a replay passes false and brings them as records). */
@@ -125,7 +134,11 @@ export class SystemRuntime extends EventEmitter {
   readonly hypervisor: Hypervisor;
   readonly images: ReadonlyMap<string, LoadedImage>;
   readonly verdicts: VerdictLine[] = [];
-  readonly seed: number;
+  /** The seed of the fault-injection PRNG (a restored snapshot may bring another). */
+  get seed(): number {
+    return this.seedValue;
+  }
+  private seedValue: number;
   private pauseRequested = false;
   private readonly symbolTables = new Map<string, SymbolTable>();
   private readonly lineTables = new Map<string, LineTable | undefined>();
@@ -137,8 +150,8 @@ export class SystemRuntime extends EventEmitter {
 
   constructor(readonly config: SystemConfig, options: SystemRuntimeOptions = {}) {
     super();
-    this.seed = options.seed ?? 1;
-    const built = buildSystem(config, { ...options, seed: this.seed });
+    this.seedValue = options.seed ?? 1;
+    const built = buildSystem(config, { ...options, seed: this.seedValue });
     this.hypervisor = built.hypervisor;
     this.images = built.images;
     const hv = this.hypervisor;
@@ -526,6 +539,31 @@ export class SystemRuntime extends EventEmitter {
       out.push({ address: a, word, text: disassembleText(word, a, (t) => this.symbolize(vmName, t)) });
     }
     return out;
+  }
+
+  // ---- whole-system snapshots (emulator/system/system-snapshot.ts) ------------------------
+
+  /**
+   * Captures the whole system between runs; `restoreSnapshot` puts this runtime
+   * (and only this one) back into it. `like`: an earlier snapshot of this
+   * runtime, whose unchanged RAM and disk pages the new one shares.
+   */
+  captureSnapshot(like?: SystemSnapshot): SystemSnapshot {
+    return { machine: captureMachine(this.hypervisor, like?.machine), verdicts: this.verdicts.slice(), lastStop: this.lastStop, seed: this.seed };
+  }
+
+  /**
+   * Restores a snapshot of this runtime. `seed`: the system then behaves as one
+   * built with that seed (the snapshot must precede every injection).
+   */
+  restoreSnapshot(s: SystemSnapshot, options: { seed?: number } = {}): void {
+    restoreMachine(this.hypervisor, s.machine, options.seed);
+    this.verdicts.length = 0;
+    this.verdicts.push(...s.verdicts);
+    this.lastStop = s.lastStop;
+    this.pauseRequested = false;
+    this.watchHits = [];
+    this.seedValue = options.seed ?? s.seed;
   }
 
   /** The run report (docs/hypervisor.md, "Report"). */

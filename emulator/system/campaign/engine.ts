@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { INJECTION_KINDS, isInjectionKind, type InjectionKind } from '../../hypervisor/injector';
 import { loadSystemFile, type SystemConfig } from '../config';
-import { referenceRun, runEpisode } from './episode';
+import { EpisodeRunner, referenceRun } from './episode';
 import { planFault, shardIndices } from './plan';
 import { addOutcome, finish, newReport } from './report';
 import { DEFAULT_TIMING, type CampaignReport, type CampaignSpec, type EpisodeTiming, type FaultOutcome } from './types';
@@ -75,8 +75,9 @@ export async function runCampaign(req: CampaignRequest): Promise<CampaignReport>
     req.onOutcome?.(o, report.done, indices.length);
   };
   if (jobs === 1) {
+    const runner = new EpisodeRunner(config, spec.timing, reference);
     for (const i of indices) {
-      take(runEpisode(config, planFault(spec, targets, i), spec.timing, reference));
+      take(runner.run(planFault(spec, targets, i)));
       if (req.onOutcome && report.done % 16 === 0) await new Promise((r) => setImmediate(r));
     }
   } else {
@@ -85,8 +86,8 @@ export async function runCampaign(req: CampaignRequest): Promise<CampaignReport>
     await Promise.all(parts.map((part) => new Promise<void>((resolve, reject) => {
       const w = new Worker(script!, { workerData: { spec, targets, indices: part, reference } });
       let finished = false;
-      w.on('message', (m: { outcome?: FaultOutcome; done?: boolean; error?: string }) => {
-        if (m.outcome) take(m.outcome);
+      w.on('message', (m: { outcomes?: FaultOutcome[]; done?: boolean; error?: string }) => {
+        if (m.outcomes) for (const o of m.outcomes) take(o);
         else if (m.done) { finished = true; resolve(); }
         else if (m.error) { finished = true; reject(new Error(`campaign worker failed: ${m.error}`)); }
       });

@@ -1,5 +1,7 @@
 /**
- * One fault run (docs/campaigns.md): a fresh machine from the system file,
+ * One fault run (docs/campaigns.md): a machine in the state a fresh one built
+ * from the system file has at the injection's checkpoint (built fresh by
+ * `runEpisode`, restored from a whole-system snapshot by `EpisodeRunner`),
  * one injection, then the checks — client alive, acknowledged writes intact,
  * requests completed or failed cleanly, the driver VM recovered.
  *
@@ -16,7 +18,8 @@ import { MemoryBlockBackend, SECTOR_SIZE, VirtioBlk } from '../../devices/virtio
 import type { FaultRecord } from '../../hypervisor/faults';
 import { CYCLES_PER_MS } from '../../hypervisor/time';
 import type { SystemConfig } from '../config';
-import { SystemRuntime } from '../system-runtime';
+import { SystemRuntime, type SystemSnapshot } from '../system-runtime';
+import { SnapshotUnsupported } from '../system-snapshot';
 import type { EpisodeTiming, FaultOutcome, PlannedFault } from './types';
 
 /** FNV-1a over one sector: the record checksum of the ACK protocol. */
@@ -50,6 +53,24 @@ export class WorkloadMonitor {
   private readonly partial = new Map<string, string>();
 
   constructor(private readonly clients: ReadonlySet<string>) {}
+
+  /** An independent copy (the host-side record of a checkpoint). */
+  clone(): WorkloadMonitor {
+    const m = new WorkloadMonitor(this.clients);
+    for (const [k, v] of this.acked) m.acked.set(k, v);
+    for (const [k, v] of this.pending) m.pending.set(k, v);
+    for (const [k, v] of this.partial) m.partial.set(k, v);
+    m.progress.push(...this.progress);
+    m.ackLines = this.ackLines;
+    m.readMismatches = this.readMismatches;
+    m.failedRequests = this.failedRequests;
+    m.reportedLost = this.reportedLost;
+    m.verdictFailures = [...this.verdictFailures];
+    m.verdicts = this.verdicts;
+    m.repaired = this.repaired;
+    m.scrubbing = this.scrubbing;
+    return m;
+  }
 
   feed(text: string, vm: string, stampMs: number): void {
     if (!this.clients.has(vm)) return;
@@ -148,30 +169,143 @@ export function referenceRun(config: SystemConfig, timing: EpisodeTiming, limitM
   return { ackProtocol: mon.ackLines > 0, verdicts: mon.verdicts, lastVerdictMs };
 }
 
-/** Runs one planned fault on a fresh machine built from `config`. */
-export function runEpisode(config: SystemConfig, plan: PlannedFault, timing: EpisodeTiming, reference?: ReferenceRun): FaultOutcome {
-  const verdictMode = reference !== undefined && !reference.ackProtocol && reference.verdicts > 0;
-  const host0 = performance.now();
-  const clients = new Set(config.vms.filter((v) => v.role === 'client').map((v) => v.name));
-  const rt = new SystemRuntime(config, { seed: plan.runSeed, systemFaults: false, traceCapacity: 256 });
-  const mon = new WorkloadMonitor(clients);
-  let stamp = 0;
-  rt.on('output', (text: string, vm: string) => mon.feed(text, vm, stamp));
-  const hostDetected = new Map<number, number>();
-  let hostRestartMs: number | undefined;
-  rt.on('fault', (f: FaultRecord) => { if (f.vm === plan.vm) hostDetected.set(f.id, performance.now()); });
-  rt.on('restart', () => {
-    const first = Math.min(...hostDetected.values());
-    if (Number.isFinite(first) && hostRestartMs === undefined) hostRestartMs = performance.now() - first;
+/**
+ * Where the run before the injection stops (virtual ms): at the warm-up, then
+ * every step until the window's end. A fault run stops at each of them up to
+ * its injection time, then injects; a snapshot taken at each of them lets a
+ * fault run start from the last one before its injection. The step is a pure
+ * function of the timing, so a fault's outcome does not depend on how it ran.
+ */
+export function checkpointTimes(timing: EpisodeTiming): number[] {
+  const step = Math.max(0.25, timing.windowMs / 32);
+  const out: number[] = [];
+  for (let k = 0; ; k++) {
+    const t = Math.round((timing.warmupMs + k * step) * 1000) / 1000;
+    if (t > timing.warmupMs + timing.windowMs + 1e-9) break;
+    out.push(t);
+  }
+  return out;
+}
+
+/** What one fault run follows on the host side: the consoles and when faults and restarts happened. */
+interface EpisodeContext {
+  readonly vm: string;
+  readonly mon: WorkloadMonitor;
+  /** Virtual ms the console output being read is stamped with. */
+  stamp: number;
+  readonly hostDetected: Map<number, number>;
+  hostRestartMs: number | undefined;
+}
+
+function newContext(vm: string, mon: WorkloadMonitor, stamp: number): EpisodeContext {
+  return { vm, mon, stamp, hostDetected: new Map(), hostRestartMs: undefined };
+}
+
+/** Feeds the runtime's events to the current context. */
+function attach(rt: SystemRuntime, ctx: () => EpisodeContext): void {
+  rt.on('output', (text: string, vm: string) => ctx().mon.feed(text, vm, ctx().stamp));
+  rt.on('fault', (f: FaultRecord) => {
+    const c = ctx();
+    if (f.vm === c.vm) c.hostDetected.set(f.id, performance.now());
   });
+  rt.on('restart', () => {
+    const c = ctx();
+    const first = Math.min(...c.hostDetected.values());
+    if (Number.isFinite(first) && c.hostRestartMs === undefined) c.hostRestartMs = performance.now() - first;
+  });
+}
+
+/** Runs to `untilMs`; false when the machine stopped for another reason. */
+function stepTo(rt: SystemRuntime, ctx: EpisodeContext, untilMs: number): boolean {
+  const stop = rt.runSync({ untilMs });
+  ctx.stamp = untilMs;
+  rt.flushOutput();
+  return stop.kind === 'until';
+}
+
+const clientsOf = (config: SystemConfig) => new Set(config.vms.filter((v) => v.role === 'client').map((v) => v.name));
+
+/** Looks at the machine after a fault run (tests: retired instructions, time, trace hash). */
+export type EpisodeProbe = (rt: SystemRuntime) => void;
+
+/** Runs one planned fault on a fresh machine built from `config`. */
+export function runEpisode(config: SystemConfig, plan: PlannedFault, timing: EpisodeTiming, reference?: ReferenceRun, probe?: EpisodeProbe): FaultOutcome {
+  const host0 = performance.now();
+  const rt = new SystemRuntime(config, { seed: plan.runSeed, systemFaults: false, traceCapacity: 256 });
+  const ctx = newContext(plan.vm, new WorkloadMonitor(clientsOf(config)), 0);
+  attach(rt, () => ctx);
+  // The run before the injection stops where a restored checkpoint's run stopped.
+  for (const t of checkpointTimes(timing)) {
+    if (t > plan.atMs) break;
+    stepTo(rt, ctx, t);
+  }
+  return injectAndObserve(rt, ctx, clientsOf(config), plan, timing, reference, host0, probe);
+}
+
+interface Checkpoint {
+  readonly atMs: number;
+  readonly system: SystemSnapshot;
+  readonly mon: WorkloadMonitor;
+  readonly stamp: number;
+}
+
+/**
+ * Runs fault after fault on one machine (per worker): built and run once
+ * through the checkpoints, snapshotted at each; a fault run restores the last
+ * checkpoint before its injection (with the run's PRNG seed), so it starts
+ * where a fresh machine would be, with warm decode and JIT caches. A machine
+ * that cannot be snapshotted gets fresh machines (`runEpisode`).
+ */
+export class EpisodeRunner {
+  private readonly clients: Set<string>;
+  private readonly rt: SystemRuntime | undefined;
+  private readonly checkpoints: Checkpoint[] = [];
+  private ctx: EpisodeContext;
+  /** Why snapshots are not used, if they are not. */
+  readonly unsupported: string | undefined;
+
+  constructor(private readonly config: SystemConfig, private readonly timing: EpisodeTiming, private readonly reference?: ReferenceRun) {
+    this.clients = clientsOf(config);
+    this.ctx = newContext('', new WorkloadMonitor(this.clients), 0);
+    let rt: SystemRuntime | undefined = new SystemRuntime(config, { seed: 1, systemFaults: false, traceCapacity: 256 });
+    attach(rt, () => this.ctx);
+    try {
+      let last: SystemSnapshot | undefined;
+      for (const t of checkpointTimes(timing)) {
+        stepTo(rt, this.ctx, t);
+        last = rt.captureSnapshot(last);
+        this.checkpoints.push({ atMs: t, system: last, mon: this.ctx.mon.clone(), stamp: this.ctx.stamp });
+      }
+    } catch (e) {
+      if (!(e instanceof SnapshotUnsupported)) throw e;
+      this.unsupported = e.message;
+      this.checkpoints.length = 0;
+      rt = undefined;
+    }
+    this.rt = rt;
+  }
+
+  run(plan: PlannedFault, probe?: EpisodeProbe): FaultOutcome {
+    let cp: Checkpoint | undefined;
+    for (const c of this.checkpoints) if (c.atMs <= plan.atMs) cp = c;
+    if (!this.rt || !cp) return runEpisode(this.config, plan, this.timing, this.reference, probe);
+    const host0 = performance.now();
+    this.rt.restoreSnapshot(cp.system, { seed: plan.runSeed });
+    this.ctx = newContext(plan.vm, cp.mon.clone(), cp.stamp);
+    return injectAndObserve(this.rt, this.ctx, this.clients, plan, this.timing, this.reference, host0, probe);
+  }
+}
+
+/** The fault run from its checkpoint on: inject, observe, check. */
+function injectAndObserve(
+  rt: SystemRuntime, ctx: EpisodeContext, clients: ReadonlySet<string>, plan: PlannedFault, timing: EpisodeTiming,
+  reference: ReferenceRun | undefined, host0: number, probe: EpisodeProbe | undefined,
+): FaultOutcome {
+  const verdictMode = reference !== undefined && !reference.ackProtocol && reference.verdicts > 0;
+  const mon = ctx.mon;
   const injection = rt.inject(plan.vm, plan.kind, plan.atMs);
 
-  const step = (untilMs: number): boolean => {
-    const stop = rt.runSync({ untilMs });
-    stamp = untilMs;
-    rt.flushOutput();
-    return stop.kind === 'until';
-  };
+  const step = (untilMs: number): boolean => stepTo(rt, ctx, untilMs);
   let running = step(plan.atMs);
   const progressBefore = mon.progress.length;
   const targetFaults = (): FaultRecord[] => rt.faults().filter((f) => f.vm === plan.vm && f.detectedAt >= injection.at);
@@ -225,6 +359,7 @@ export function runEpisode(config: SystemConfig, plan: PlannedFault, timing: Epi
   const otherFaults = rt.faults().filter((f) => !tf.includes(f));
   const manifested = detected || mon.failedRequests > 0 || dataLost > 0 || clientFailures.length > 0 || otherFaults.length > 0;
   const restartMs = detected && from !== undefined ? from - ms(tf[0].detectedAt) : undefined;
+  probe?.(rt);
   return {
     index: plan.index,
     vm: plan.vm,
@@ -240,7 +375,7 @@ export function runEpisode(config: SystemConfig, plan: PlannedFault, timing: Epi
     repaired: mon.repaired,
     ...(restartMs !== undefined ? { restartMs: round3(restartMs) } : {}),
     ...(detected && service !== undefined ? { serviceMs: round3(service - plan.atMs) } : {}),
-    ...(hostRestartMs !== undefined ? { hostRestartMs: round3(hostRestartMs) } : {}),
+    ...(ctx.hostRestartMs !== undefined ? { hostRestartMs: round3(ctx.hostRestartMs) } : {}),
     hostRunMs: round3(performance.now() - host0),
     faultKinds: rt.faults().map((f) => `${f.vm}:${f.kind}`),
   };
