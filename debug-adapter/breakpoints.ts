@@ -8,6 +8,7 @@
 import { DebugProtocol } from '@vscode/debugprotocol';
 import type { InstallResult, WatchAccess } from '../emulator/system/runtime';
 import { baseName, hex32, parseAddress } from './format';
+import type { SourceResolver } from './sources';
 import type { TargetRuntime } from './system';
 
 export type BreakpointKind = 'source' | 'function' | 'instruction' | 'data';
@@ -30,6 +31,8 @@ export class BreakpointManager {
    * them, to answer, but leaves them to the VM sessions, which own the targets.
    */
   install = true;
+  /** Turns DWARF paths into files the client can open (set at launch). */
+  resolver: SourceResolver | undefined;
 
   /** Breakpoint ids stay the same for the same place, so hit counts and the client's view survive edits. */
   private idFor(key: string, kind: BreakpointKind): number {
@@ -103,13 +106,7 @@ export class BreakpointManager {
    * of each function only, so it stops once per execution of the line.
    */
   private onePerFunction(rt: TargetRuntime, addresses: number[]): number[] {
-    const seen = new Set<number | undefined>();
-    return addresses.filter((a) => {
-      const f = rt.functionStart(a) ?? a;
-      if (seen.has(f)) return false;
-      seen.add(f);
-      return true;
-    });
+    return onePerFunction(addresses, (a) => rt.functionStart(a));
   }
 
   private applyResults(results: DebugProtocol.Breakpoint[], specs: { id: number }[], installed: InstallResult[]): void {
@@ -206,7 +203,7 @@ export class BreakpointManager {
   private addLocation(result: DebugProtocol.Breakpoint, address: number): void {
     const loc = this.runtime?.lines?.lookup(address);
     if (loc) {
-      result.source = { name: baseName(loc.file), path: loc.file };
+      result.source = this.resolver ? this.resolver.source(loc.file) : { name: baseName(loc.file), path: loc.file };
       result.line = loc.line;
     }
   }
@@ -278,4 +275,18 @@ export class BreakpointManager {
     if (!this.runtime) throw new Error('the program is not loaded yet: launch first');
     return this.runtime;
   }
+}
+
+/**
+ * Of a line's statement addresses, the first in each function (the addresses
+ * sorted ascending): a breakpoint on the line stops once per execution of it.
+ */
+export function onePerFunction(addresses: readonly number[], functionStart: (address: number) => number | undefined): number[] {
+  const seen = new Set<number>();
+  return addresses.filter((a) => {
+    const f = functionStart(a) ?? a;
+    if (seen.has(f)) return false;
+    seen.add(f);
+    return true;
+  });
 }

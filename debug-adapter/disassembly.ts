@@ -9,7 +9,10 @@ import type { TargetRuntime } from './system';
 
 export const MAX_INSTRUCTIONS = 10_000;
 
-export function disassemble(rt: TargetRuntime, base: number, instructionOffset: number, count: number, resolveSymbols: boolean): DebugProtocol.DisassembledInstruction[] {
+export function disassemble(
+  rt: TargetRuntime, base: number, instructionOffset: number, count: number, resolveSymbols: boolean,
+  source: (file: string) => DebugProtocol.Source = (file) => ({ name: baseName(file), path: file }),
+): DebugProtocol.DisassembledInstruction[] {
   if (count > MAX_INSTRUCTIONS) throw new Error(`at most ${MAX_INSTRUCTIONS} instructions per request`);
   const out: DebugProtocol.DisassembledInstruction[] = [];
   const start = base - (((base % 4) + 4) % 4) + 4 * instructionOffset;
@@ -38,7 +41,7 @@ export function disassemble(rt: TargetRuntime, base: number, instructionOffset: 
     const loc = rt.lines?.lookup(a);
     // DAP: the location on the first instruction and where the file changes; the line on every one.
     if (loc) {
-      if (loc.file !== lastFile) ins.location = { name: baseName(loc.file), path: loc.file };
+      if (loc.file !== lastFile) ins.location = source(loc.file);
       ins.line = loc.line;
       if (loc.column > 0) ins.column = loc.column;
     }

@@ -22,6 +22,8 @@ export interface LaunchOptions {
   sessions: 'single' | 'multi';
   /** The configuration's name. */
   name: string;
+  /** Folders where relative DWARF source paths are looked up first (absolute). */
+  sourceRoots: string[];
 }
 
 export class LaunchError extends Error {}
@@ -93,6 +95,8 @@ export function parseLaunchArgs(raw: unknown): LaunchOptions {
   else if (raw.trace !== undefined && raw.trace !== false) throw new LaunchError('"trace" must be true, false or { "instructions", "traps", "faults" }');
   const ramMiB = raw.ramMiB === undefined ? undefined : num(raw.ramMiB, '"ramMiB"');
   if (ramMiB !== undefined && (ramMiB < 1 || ramMiB > 2047 || !Number.isInteger(ramMiB))) throw new LaunchError('"ramMiB" must be an integer from 1 to 2047');
+  const roots = raw.sourceRoots ?? [];
+  if (!Array.isArray(roots) || roots.some((r) => typeof r !== 'string')) throw new LaunchError('"sourceRoots" must be an array of folder paths');
   const sessions = raw.sessions === undefined ? 'single' : raw.sessions;
   if (sessions !== 'single' && sessions !== 'multi') throw new LaunchError('"sessions" must be "single" or "multi"');
   return {
@@ -104,6 +108,7 @@ export function parseLaunchArgs(raw: unknown): LaunchOptions {
     trace,
     sessions,
     name: typeof raw.name === 'string' ? raw.name : 'pvlab',
+    sourceRoots: (roots as string[]).map(resolve),
   };
 }
 

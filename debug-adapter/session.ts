@@ -27,6 +27,7 @@ import { LaunchError, LaunchOptions, loadProgram, parseFault, parseLaunchArgs } 
 import { decodeBase64, readMemory, writeMemory } from './memory';
 import { EVENTS, FILTERS, REQUESTS } from './protocol';
 import { DebugSystem, StepKind, VmTarget, crashReason } from './system';
+import { SourceResolver } from './sources';
 import { VariableStore } from './variables';
 import { SystemDebug, isSystemAttach, isSystemLaunch, launchSystem } from './system-session';
 
@@ -86,6 +87,8 @@ export class PvlabSession extends DebugSession {
   private readonly children: PvlabSession[] = [];
   /** A system launch (or a VM session of one): every request goes to it (system-session.ts). */
   private systemDebug: SystemDebug | undefined;
+  /** DWARF paths → files the client can open. */
+  private sources: SourceResolver | undefined;
 
   constructor(obsoleteLinesAndColumnsStartAt1?: boolean, isServer?: boolean) {
     super(obsoleteLinesAndColumnsStartAt1, isServer);
@@ -271,6 +274,7 @@ export class PvlabSession extends DebugSession {
       this.sendEvent(new OutputEvent('pvlab: this client cannot start child sessions (no startDebugging); using one session with a thread per hart\n', 'console'));
     }
     this.role = multi ? 'parent' : 'single';
+    this.useSources(opts);
     this.breakpoints.install = this.role === 'single';
     if (this.role === 'single') this.adopt(system, system.vms);
     this.variables = new VariableStore(system);
@@ -279,6 +283,17 @@ export class PvlabSession extends DebugSession {
     if (rt.lineTableError) this.sendEvent(new OutputEvent(`pvlab: no source lines: ${rt.lineTableError}\n`, 'console'));
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
+  }
+
+  private useSources(opts: LaunchOptions): void {
+    this.sources = new SourceResolver(opts.sourceRoots, opts.program, process.cwd());
+    this.breakpoints.resolver = this.sources;
+  }
+
+  /** A DAP Source for a DWARF path, resolved to a file the client can open when one exists. */
+  private sourceOf(file: string): DebugProtocol.Source {
+    const s = this.sources ? this.sources.source(file) : { name: baseName(file), path: file };
+    return { ...s, path: this.convertDebuggerPathToClient(s.path as string) };
   }
 
   /** Takes these VMs' harts as this session's threads. */
@@ -485,6 +500,7 @@ export class PvlabSession extends DebugSession {
     this.launched = true;
     this.configured = true;
     this.options = entry.parent.options;
+    if (this.options) this.useSources(this.options);
     this.filters = entry.parent.filters;
     this.adopt(entry.system, [vm]);
     this.variables = new VariableStore(entry.system);
@@ -523,7 +539,7 @@ export class PvlabSession extends DebugSession {
             instructionPointerReference: hex32(f.pc),
           };
           if (f.source) {
-            frame.source = { name: baseName(f.source.file), path: this.convertDebuggerPathToClient(f.source.file) };
+            frame.source = this.sourceOf(f.source.file);
             frame.line = this.convertDebuggerLineToClient(f.source.line);
             frame.column = this.convertDebuggerColumnToClient(Math.max(1, f.source.column));
           } else {
@@ -819,7 +835,7 @@ export class PvlabSession extends DebugSession {
       const count = intArg(args, 'instructionCount');
       if (count === undefined || count < 0) throw new Error('disassemble needs a non-negative "instructionCount"');
       const base = this.address(args.memoryReference, args.offset, hart, vm);
-      response.body = { instructions: disassemble(vm.runtime, base, intArg(args, 'instructionOffset') ?? 0, count, args.resolveSymbols !== false) };
+      response.body = { instructions: disassemble(vm.runtime, base, intArg(args, 'instructionOffset') ?? 0, count, args.resolveSymbols !== false, (f) => this.sourceOf(f)) };
     });
   }
 

@@ -27,8 +27,14 @@ import type { FaultRecord } from '../emulator/hypervisor/faults';
 import type { TraceEntry } from '../emulator/hypervisor/trace';
 import { CYCLES_PER_MS } from '../emulator/hypervisor/time';
 import type { VmState } from '../emulator/hypervisor/vm';
+import { ABI_NAMES } from '../emulator/isa/registers';
+import { BreakpointTable } from '../emulator/system/runtime-breakpoints';
+import { ExprError, evaluateExpression, parseExpression, parseHitCondition, type ExprContext } from '../emulator/system/runtime-expr';
+import type { BreakpointSpec } from '../emulator/system/runtime-types';
 import { SystemRuntime, type SystemStop } from '../emulator/system/system-runtime';
+import { onePerFunction } from './breakpoints';
 import { FILTERS, type VmStateName } from './protocol';
+import { SourceResolver, parseSourceRoots } from './sources';
 import { VmRuntime } from './vm-runtime';
 
 type Args = Record<string, unknown>;
@@ -50,15 +56,53 @@ interface Endpoint {
   terminated?: boolean;
 }
 
+interface FrameRef {
+  vm: string;
+  vcpu: number;
+  pc: number;
+  /** 0 for the innermost frame. */
+  depth: number;
+  /** The frame's registers x0–x31 (outer frames: what unwinding recovered). */
+  registers: readonly (number | undefined)[];
+}
+
 type VarRef =
   | { kind: 'registers'; vm: string; vcpu: number }
+  /** An outer frame's registers, as far as unwinding recovered them. */
+  | { kind: 'unwound'; vm: string; vcpu: number; pc: number; registers: readonly (number | undefined)[] }
   | { kind: 'csrs'; vm: string; vcpu: number }
   | { kind: 'value'; value: unknown };
 
+/** What a DAP breakpoint may carry besides its place. */
+interface BreakpointOptions {
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+}
+
+type BreakpointReason = 'breakpoint' | 'function breakpoint' | 'instruction breakpoint';
+
 interface VmBreakpoints {
-  lines: Map<string, { line: number; addresses: number[]; id: number }[]>;
-  functions: { name: string; address?: number; id: number }[];
-  instructions: { address: number; id: number }[];
+  lines: Map<string, ({ line: number; addresses: number[]; id: number } & BreakpointOptions)[]>;
+  functions: ({ name: string; address?: number; id: number } & BreakpointOptions)[];
+  instructions: ({ address: number; id: number } & BreakpointOptions)[];
+}
+
+function breakpointOptions(b: unknown): BreakpointOptions {
+  const o = (b ?? {}) as Args;
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  return { condition: str(o.condition), hitCondition: str(o.hitCondition), logMessage: typeof o.logMessage === 'string' ? o.logMessage : undefined };
+}
+
+/** Why a breakpoint's condition or hit condition cannot be used, or undefined. */
+function conditionError(o: BreakpointOptions): string | undefined {
+  try {
+    if (o.condition) parseExpression(o.condition);
+    if (o.hitCondition) parseHitCondition(o.hitCondition);
+    return undefined;
+  } catch (e) {
+    return `bad condition: ${(e as Error).message}`;
+  }
 }
 
 const CSRS = ['sstatus', 'sie', 'stvec', 'sscratch', 'sepc', 'scause', 'stval', 'sip', 'satp', 'cycle', 'time', 'instret'];
@@ -106,6 +150,8 @@ export class SystemDebug {
   readonly rt: SystemRuntime;
   readonly views = new Map<string, VmRuntime>();
   readonly vmNames: string[];
+  /** DWARF paths → files the client can open (sourceRoots, then the system file's folder and its ancestors). */
+  readonly sources: SourceResolver;
   private readonly parent: Endpoint;
   private readonly children: Endpoint[] = [];
   private readonly multi: boolean;
@@ -114,10 +160,26 @@ export class SystemDebug {
   private state: 'configuring' | 'running' | 'stopped' | 'exited' = 'configuring';
   private token: string | undefined;
   private server: net.Server | undefined;
-  private frames = new Handles<{ vm: string; vcpu: number; pc: number }>();
+  private frames = new Handles<FrameRef>();
   private vars = new Handles<VarRef>();
   private readonly bps = new Map<string, VmBreakpoints>();
-  private bpIds = 1000;
+  /** Per VM: its code breakpoints with their conditions, hit counts and log messages (shared with bare metal). */
+  private readonly tables = new Map<string, BreakpointTable>();
+  /** Breakpoint ids stay the same for the same place (hit counts survive the client re-sending a file's breakpoints). */
+  private readonly bpIds = new Map<string, number>();
+  private readonly bpReasons = new Map<number, BreakpointReason>();
+  private nextBpId = 1000;
+  /** A pause was asked for while the run goes on by itself (past log points and conditions that do not hold). */
+  private pauseWanted = false;
+  /**
+   * Crashes and restarts the exception filters want to stop at that no stop
+   * has reported yet, oldest first. The hypervisor keeps one stop request per
+   * run, so a VM restarted at once replaces its crash's stop (and a crash or
+   * restart while stopped, an injection applied at once, has none).
+   */
+  private unreported: SystemStop[] = [];
+  /** Stops held back to report an earlier crash or restart first: reported at the next continue or step, before running. */
+  private deferred: SystemStop[] = [];
   private filters = { hypercall: false, hypercallNames: [] as string[], guestTrap: false, vmCrash: true, vmRestart: false, iommu: false };
   private lastStop: { vm?: string; reason: string; description?: string } | undefined;
   private hypercallBatch: Record<string, unknown>[] = [];
@@ -135,12 +197,14 @@ export class SystemDebug {
   constructor(session: DebugSession, clientCaps: DebugProtocol.InitializeRequestArguments, raw: Args) {
     const cwd = typeof raw.cwd === 'string' && raw.cwd ? raw.cwd : process.cwd();
     const file = path.resolve(cwd, raw.system as string);
+    this.sources = new SourceResolver(parseSourceRoots(raw.sourceRoots), file, cwd);
     this.rt = SystemRuntime.fromFile(file, typeof raw.seed === 'number' ? { seed: raw.seed } : {});
     this.name = typeof raw.name === 'string' ? raw.name : path.basename(file);
     this.vmNames = this.rt.vms().map((v) => v.name);
     for (const n of this.vmNames) {
       this.views.set(n, new VmRuntime(this.rt, n));
       this.bps.set(n, { lines: new Map(), functions: [], instructions: [] });
+      this.tables.set(n, new BreakpointTable());
       this.segments.set(n, [{ startMs: 0, state: 'booting' }]);
       this.vmStates.set(n, { state: 'booting' });
     }
@@ -215,10 +279,12 @@ export class SystemDebug {
       const m = /0x[0-9a-f]+/i.exec(f.detail);
       if (m) body.pc = m[0];
       this.faultLog.push(body);
+      if (this.filters.vmCrash) this.unreported.push({ kind: 'requested', time: f.detectedAt, why: `fault in VM '${f.vm}': ${f.kind}: ${f.detail}` });
       this.toParent(new Event(SYSTEM_EVENTS.fault, body));
       this.toParent(new OutputEvent(`pvlab: VM ${f.vm}: ${f.kind}: ${f.detail}${f.injection ? ' (injected)' : ''}\n`, 'console'));
     });
     rt.on('restart', (e: { vm: string; restarts: number; timeMs: number }) => {
+      if (this.filters.vmRestart) this.unreported.push({ kind: 'requested', time: this.rt.hypervisor.nowCycles(), why: `VM '${e.vm}' restarted` });
       const body = { timeMs: e.timeMs, vm: e.vm, restarts: e.restarts };
       this.restartLog.push(body);
       this.toParent(new Event(SYSTEM_EVENTS.restart, body));
@@ -339,6 +405,7 @@ export class SystemDebug {
     if (this.state === 'exited') throw new Error('the system has ended');
     if (this.state === 'running') throw new Error('the system is already running');
     this.state = 'running';
+    this.pauseWanted = false;
     this.frames.reset();
     this.vars.reset();
     for (const vm of this.vmNames) {
@@ -348,6 +415,12 @@ export class SystemDebug {
     for (const e of this.all) {
       if (e === from || (e.threads.length === 0 && e !== this.parent)) continue;
       if (e.threads.length) e.session.sendEvent(new ContinuedEvent(e.threads[0].id, true));
+    }
+    const deferred = this.nextDeferred();
+    if (deferred) {
+      // A stop that happened already (held back behind a crash reported first): no need to run.
+      setImmediate(() => this.onStop(deferred));
+      return;
     }
     void this.rt.run().then((stop) => this.onStop(stop), (err: Error) => {
       this.state = 'stopped';
@@ -363,24 +436,39 @@ export class SystemDebug {
       this.exit(stop.kind === 'idle' ? 'every vCPU waits and nothing will wake one' : 'every VM has stopped');
       return;
     }
+    if (stop.kind === 'requested') {
+      const why = stop.why;
+      const own = this.unreported.findIndex((u) => u.kind === 'requested' && u.why === why);
+      if (own >= 0) this.unreported.splice(own, 1);
+    }
+    if (this.unreported.length) {
+      // A crash or restart happened before this stop and hid behind it: it comes first, this stop at the next continue.
+      this.deferred.push(...this.unreported.slice(1), stop);
+      stop = this.unreported[0];
+      this.unreported = [];
+    }
     const hc = stop.kind === 'requested' ? /^hypercall (\S+) from/.exec(stop.why) : null;
     if (hc && this.filters.hypercallNames.length && !this.filters.hypercallNames.some((n) => hc[1].toLowerCase().includes(n.toLowerCase()))) {
       // Not a hypercall the filter names: go on without telling the client.
-      void this.rt.run().then((s) => this.onStop(s), (err: Error) => {
-        this.state = 'stopped';
-        this.report(undefined, 0, 'exception', `pvlab: ${err.message}`);
-      });
+      this.goOn();
       return;
+    }
+    let hit: number[] = [];
+    if (stop.kind === 'breakpoint') {
+      // Conditions, hit counts and log points (the same code as bare metal), in the stopped vCPU.
+      const ctx = this.views.get(stop.vm)!.exprContext(stop.vcpu);
+      hit = this.tables.get(stop.vm)!.fire(stop.pc, ctx, (text) => this.logTo(stop.vm, text));
+      if (hit.length === 0) {
+        this.goOn();
+        return;
+      }
     }
     this.state = 'stopped';
     for (const vm of this.vmNames) if (this.vmStates.get(vm)?.state === 'running') this.setVmState(vm, 'paused', stop.kind);
     if (stop.kind === 'breakpoint') {
-      const b = this.bps.get(stop.vm)!;
-      const fn = b.functions.filter((f) => f.address === stop.pc).map((f) => f.id);
-      const ins = b.instructions.filter((f) => f.address === stop.pc).map((f) => f.id);
-      const lines = [...b.lines.values()].flat().filter((l) => l.addresses.includes(stop.pc)).map((l) => l.id);
-      const reason = lines.length ? 'breakpoint' : fn.length ? 'function breakpoint' : ins.length ? 'instruction breakpoint' : 'breakpoint';
-      this.report(stop.vm, stop.vcpu, reason, undefined, [...lines, ...fn, ...ins]);
+      const reasons = new Set(hit.map((id) => this.bpReasons.get(id)));
+      const reason = reasons.has('breakpoint') ? 'breakpoint' : reasons.has('function breakpoint') ? 'function breakpoint' : reasons.has('instruction breakpoint') ? 'instruction breakpoint' : 'breakpoint';
+      this.report(stop.vm, stop.vcpu, reason, undefined, hit);
       return;
     }
     if (stop.kind === 'requested' && stop.why.startsWith('watchpoint') && this.rt.watchHits.length) {
@@ -394,6 +482,38 @@ export class SystemDebug {
       return;
     }
     this.report(undefined, 0, 'pause', stop.kind === 'paused' ? 'paused' : `stopped (${stop.kind})`);
+  }
+
+  /** The next held-back stop the filters still want (crashes and restarts that happened while stopped included). */
+  private nextDeferred(): SystemStop | undefined {
+    this.deferred.push(...this.unreported);
+    this.unreported = [];
+    this.deferred = this.deferred.filter((d) => {
+      if (d.kind !== 'requested') return true;
+      if (d.why.startsWith('fault in VM ')) return this.filters.vmCrash;
+      if (/^VM '[^']+' restarted$/.test(d.why)) return this.filters.vmRestart;
+      return true;
+    });
+    return this.deferred.shift();
+  }
+
+  /** Runs on without telling the client (a stop it does not want), unless a pause is pending. */
+  private goOn(): void {
+    if (this.pauseWanted) {
+      this.onStop({ kind: 'paused', time: this.rt.hypervisor.nowCycles() });
+      return;
+    }
+    void this.rt.run().then((s) => this.onStop(s), (err: Error) => {
+      this.state = 'stopped';
+      this.report(undefined, 0, 'exception', `pvlab: ${err.message}`);
+    });
+  }
+
+  /** A log point's message: to the VM's session (single mode: the session, marked with the VM). */
+  private logTo(vm: string, text: string): void {
+    const child = this.children.find((c) => c.vm === vm && !c.terminated);
+    if (child) child.session.sendEvent(new OutputEvent(`${text}\n`, 'console', { vm }));
+    else if (this.parent.threads.length) this.toParent(new OutputEvent(`[${vm}] ${text}\n`, 'console', { vm }));
   }
 
   private vcpuOf(vm: string | undefined): number {
@@ -415,12 +535,18 @@ export class SystemDebug {
     return vm ? why.replace(`VM '${vm}'`, `VM ${vm}`) : why;
   }
 
-  /** All-stop: every endpoint with threads hears the stop; the cause's VM gets the reason. */
+  /**
+   * All-stop: every endpoint with threads hears the stop; the cause's VM gets the reason.
+   * The others' events carry preserveFocusHint and go first, the cause's event last,
+   * so the client focuses the VM that actually stopped.
+   */
   private report(vm: string | undefined, vcpu: number, reason: string, description?: string, hitBreakpointIds?: number[]): void {
     this.frames.reset();
     this.vars.reset();
     this.lastStop = { vm, reason, description };
+    this.pauseWanted = false;
     const cause = vm ?? this.vmNames[0];
+    const events: { e: Endpoint; ev: DebugProtocol.StoppedEvent; mine: boolean }[] = [];
     for (const e of this.all) {
       if (e.threads.length === 0) continue;
       const mine = e.vm === undefined || e.vm === cause;
@@ -434,9 +560,12 @@ export class SystemDebug {
         if (e.vm === undefined) e.currentVm = cause;
       } else {
         ev.body.description = `stopped with VM ${cause}`;
+        ev.body.preserveFocusHint = true;
       }
-      e.session.sendEvent(ev);
+      events.push({ e, ev, mine });
     }
+    for (const { e, ev } of events.filter((x) => !x.mine)) e.session.sendEvent(ev);
+    for (const { e, ev } of events.filter((x) => x.mine)) e.session.sendEvent(ev);
     if (description && reason === 'exception') this.toParent(new OutputEvent(`pvlab: ${description}\n`, 'console'));
   }
 
@@ -465,7 +594,10 @@ export class SystemDebug {
     const startLine = view.location(startPc);
     const startSp = view.reg(t.vcpu, 'sp');
     const startFn = view.functionStart(startPc);
-    const ra = view.reg(t.vcpu, 'ra');
+    // stepOut: to the caller's return address (from the unwinder) with the frame released.
+    const outer = kind === 'out' ? view.stackFrames(t.vcpu, 2) : [];
+    const returnTo = outer[1]?.pc ?? view.reg(t.vcpu, 'ra');
+    const frameTop = outer[0]?.cfa ?? startSp + 1;
     const instruction = granularity === 'instruction' || !startLine;
     let stop: SystemStop | undefined;
     for (let i = 0; i < 200_000; i++) {
@@ -476,7 +608,7 @@ export class SystemDebug {
       const pc = view.pc(t.vcpu);
       const sp = view.reg(t.vcpu, 'sp');
       if (kind === 'out') {
-        if (pc === ra && sp > startSp) break;
+        if (pc === returnTo && sp >= frameTop) break;
         continue;
       }
       if (instruction) {
@@ -506,12 +638,12 @@ export class SystemDebug {
     return t;
   }
 
-  private frameTarget(ep: Endpoint, frameId: unknown): { vm: string; vcpu: number } | undefined {
+  private frameTarget(ep: Endpoint, frameId: unknown): { vm: string; vcpu: number; frame?: FrameRef } | undefined {
     if (typeof frameId === 'number') {
       const f = this.frames.get(frameId);
       if (!f) throw new Error(`no frame ${frameId} (frames are valid while stopped)`);
       if (ep.vm === undefined) ep.currentVm = f.vm;
-      return f;
+      return { vm: f.vm, vcpu: f.vcpu, frame: f.depth > 0 ? f : undefined };
     }
     return ep.vm ? { vm: ep.vm, vcpu: 0 } : ep.threads.length ? { vm: ep.currentVm ?? this.vmNames[0], vcpu: 0 } : undefined;
   }
@@ -580,7 +712,10 @@ export class SystemDebug {
         this.resume(ep);
         return { allThreadsContinued: true };
       case 'pause':
-        if (this.state === 'running') this.rt.pause();
+        if (this.state === 'running') {
+          this.pauseWanted = true;
+          this.rt.pause();
+        }
         return undefined;
       case 'next':
       case 'stepIn':
@@ -588,6 +723,11 @@ export class SystemDebug {
         this.requireStopped(command);
         const kind = command === 'next' ? 'over' : command === 'stepIn' ? 'in' : 'out';
         this.thread(ep, args.threadId);
+        if (this.deferred.length || this.unreported.length) {
+          // A stop is still to be reported (after a crash): it comes before any step.
+          this.resume(ep);
+          return undefined;
+        }
         setImmediate(() => void this.step(ep, args.threadId, kind, args.granularity));
         return undefined;
       }
@@ -629,7 +769,7 @@ export class SystemDebug {
               instructionBytes: i.word === undefined ? undefined : i.word.toString(16).padStart(8, '0'),
               instruction: i.text,
               symbol: sym && !sym.includes('+') ? sym : undefined,
-              location: loc ? { name: path.basename(loc.file), path: loc.file } : undefined,
+              location: loc ? this.sources.source(loc.file) : undefined,
               line: loc?.line,
             };
           }),
@@ -723,40 +863,61 @@ export class SystemDebug {
     return ep.vm ? [ep.vm] : ep.threads.length ? this.vmNames : [];
   }
 
+  private bpId(key: string, reason: BreakpointReason): number {
+    let id = this.bpIds.get(key);
+    if (id === undefined) this.bpIds.set(key, (id = ++this.nextBpId));
+    this.bpReasons.set(id, reason);
+    return id;
+  }
+
+  /** Gives a VM's breakpoints, with their conditions, to its table and the table's addresses to the vCPUs. */
   private install(vm: string): void {
     const b = this.bps.get(vm)!;
-    const addrs = new Set<number>();
-    for (const l of b.lines.values()) for (const x of l) x.addresses.forEach((a) => addrs.add(a));
-    for (const f of b.functions) if (f.address !== undefined) addrs.add(f.address);
-    for (const i of b.instructions) addrs.add(i.address);
-    this.rt.setInstructionBreakpoints(vm, addrs);
+    const table = this.tables.get(vm)!;
+    const spec = (id: number, address: number, o: BreakpointOptions): BreakpointSpec => ({ id, address, condition: o.condition, hitCondition: o.hitCondition, logMessage: o.logMessage });
+    table.set('source', [...b.lines.values()].flat().flatMap((l) => l.addresses.map((a) => spec(l.id, a, l))));
+    table.set('function', b.functions.flatMap((f) => (f.address === undefined ? [] : [spec(f.id, f.address, f)])));
+    table.set('instruction', b.instructions.filter((i) => (i.address & 3) === 0).map((i) => spec(i.id, i.address, i)));
+    this.rt.setInstructionBreakpoints(vm, table.addresses());
+  }
+
+  /** A line's statement addresses in a VM's image, the first per function (as bare metal). */
+  private lineAddresses(vm: string, file: string, line: number): { addresses: number[]; known: boolean } {
+    const view = this.views.get(vm)!;
+    const r = view.lineAddresses(file, line);
+    return { addresses: onePerFunction(r.addresses.sort((a, b) => a - b), (a) => view.functionStart(a)), known: r.known };
   }
 
   private setBreakpoints(ep: Endpoint, args: Args): unknown {
     const source = (args.source ?? {}) as { path?: string };
     const file = source.path ?? '';
-    const wanted = ((args.breakpoints as { line: number }[]) ?? []).map((b) => b.line);
+    const wanted = ((args.breakpoints as { line: number }[]) ?? []).map((b) => ({ line: b.line, options: breakpointOptions(b) }));
     const vms = this.sessionVm(ep);
-    if (vms.length === 0) return { breakpoints: wanted.map((line) => ({ verified: true, line, message: 'set in the VM sessions' })) };
-    const results = wanted.map((line) => {
+    if (vms.length === 0) return { breakpoints: wanted.map((w) => ({ verified: true, line: w.line, message: 'set in the VM sessions' })) };
+    const results = wanted.map((w) => {
       let found: { vm: string; addresses: number[] } | undefined;
       let known = false;
       for (const vm of vms) {
-        const r = this.views.get(vm)!.lineAddresses(file, line);
+        const r = this.lineAddresses(vm, file, w.line);
         known ||= r.known;
         if (r.addresses.length && !found) found = { vm, addresses: r.addresses };
       }
-      return { line, found, known, id: ++this.bpIds };
+      return { ...w, found, known, error: conditionError(w.options), id: this.bpId(`${ep.vm ?? '*'}:source:${file}:${w.line}`, 'breakpoint') };
     });
     for (const vm of vms) {
-      const list = results.filter((r) => r.found?.vm === vm || (ep.vm === undefined && r.found && this.views.get(vm)!.lineAddresses(file, r.line).addresses.length)).map((r) => ({ line: r.line, addresses: this.views.get(vm)!.lineAddresses(file, r.line).addresses, id: r.id }));
+      const list = results.flatMap((r) => {
+        const addresses = r.found ? this.lineAddresses(vm, file, r.line).addresses : [];
+        return addresses.length ? [{ line: r.line, addresses, id: r.id, ...r.options }] : [];
+      });
       this.bps.get(vm)!.lines.set(file, list);
       this.install(vm);
     }
     return {
-      breakpoints: results.map((r) => r.found
-        ? { id: r.id, verified: true, line: r.line, source, instructionReference: hex(r.found.addresses[0]) }
-        : { id: r.id, verified: false, line: r.line, message: r.known ? `no code at line ${r.line} of ${path.basename(file)}` : `${path.basename(file)} is not part of ${vms.length === 1 ? `VM ${vms[0]}'s image` : 'any VM image'}` }),
+      breakpoints: results.map((r) => {
+        if (!r.found) return { id: r.id, verified: false, line: r.line, message: r.known ? `no code at line ${r.line} of ${path.basename(file)}` : `${path.basename(file)} is not part of ${vms.length === 1 ? `VM ${vms[0]}'s image` : 'any VM image'}` };
+        if (r.error) return { id: r.id, verified: false, line: r.line, source, message: r.error };
+        return { id: r.id, verified: true, line: r.line, source, instructionReference: hex(r.found.addresses[0]) };
+      }),
     };
   }
 
@@ -770,17 +931,17 @@ export class SystemDebug {
   }
 
   private setFunctionBreakpoints(ep: Endpoint, args: Args): unknown {
-    const names = ((args.breakpoints as { name: string }[]) ?? []).map((b) => String(b.name ?? '').trim());
+    const wanted = ((args.breakpoints as { name: string }[]) ?? []).map((b) => ({ name: String(b.name ?? '').trim(), options: breakpointOptions(b) }));
     const vms = this.sessionVm(ep);
-    if (vms.length === 0) return { breakpoints: names.map(() => ({ verified: true, message: 'set in the VM sessions' })) };
-    const results = names.map((name) => ({ name, id: ++this.bpIds, where: [] as { vm: string; address: number }[] }));
+    if (vms.length === 0) return { breakpoints: wanted.map(() => ({ verified: true, message: 'set in the VM sessions' })) };
+    const results = wanted.map((w) => ({ ...w, error: conditionError(w.options), id: this.bpId(`${ep.vm ?? '*'}:function:${w.name}`, 'function breakpoint'), where: [] as { vm: string; address: number }[] }));
     for (const vm of vms) {
       const view = this.views.get(vm)!;
       const list = results.map((r) => {
         const m = /^\*?(0x[0-9a-f]+)$/i.exec(r.name);
         const address = m ? Number(m[1]) >>> 0 : view.functionBreakAddress(r.name);
         if (address !== undefined) r.where.push({ vm, address });
-        return { name: r.name, address, id: r.id };
+        return { name: r.name, address, id: r.id, ...r.options };
       });
       this.bps.get(vm)!.functions = list;
       this.install(vm);
@@ -789,7 +950,7 @@ export class SystemDebug {
       breakpoints: results.map((r) => {
         if (!r.where.length) return { id: r.id, verified: false, message: `no function ${r.name} in ${vms.length === 1 ? `VM ${vms[0]}'s image` : 'any VM image'}` };
         const loc = this.views.get(r.where[0].vm)!.location(r.where[0].address);
-        return { id: r.id, verified: true, instructionReference: hex(r.where[0].address), line: loc?.line, source: loc ? { name: path.basename(loc.file), path: loc.file } : undefined };
+        return { id: r.id, verified: r.error === undefined, message: r.error, instructionReference: hex(r.where[0].address), line: loc?.line, source: loc ? this.sources.source(loc.file) : undefined };
       }),
     };
   }
@@ -798,11 +959,17 @@ export class SystemDebug {
     const vm = ep.vm ?? ep.currentVm ?? this.vmNames[0];
     const list = ((args.breakpoints as { instructionReference: string; offset?: number }[]) ?? []).map((b) => {
       const { address } = this.memRef(ep, b.instructionReference, b.offset);
-      return { address, id: ++this.bpIds };
+      const options = breakpointOptions(b);
+      return { address, id: this.bpId(`${vm}:instruction:${address}`, 'instruction breakpoint'), error: conditionError(options), ...options };
     });
     this.bps.get(vm)!.instructions = list;
     this.install(vm);
-    return { breakpoints: list.map((b) => ({ id: b.id, verified: (b.address & 3) === 0, instructionReference: hex(b.address), message: b.address & 3 ? 'not 4-byte aligned' : undefined })) };
+    return {
+      breakpoints: list.map((b) => {
+        const message = b.address & 3 ? 'not 4-byte aligned' : b.error;
+        return { id: b.id, verified: message === undefined, instructionReference: hex(b.address), message };
+      }),
+    };
   }
 
   /** dataId: `vm:0x…/SIZE` (single mode) or `0x…/SIZE` of the session's VM. */
@@ -835,7 +1002,7 @@ export class SystemDebug {
       const m = /^(?:([A-Za-z0-9_.-]+):)?(0x[0-9a-f]+)\/(\d+)$/i.exec(String(b.dataId));
       const vm = m?.[1] ?? ep.vm ?? this.vmNames[0];
       if (!m || !specs.has(vm)) return { verified: false, message: `bad dataId ${JSON.stringify(b.dataId)}` };
-      const id = ++this.bpIds;
+      const id = ++this.nextBpId;
       const access = b.accessType === 'read' || b.accessType === 'readWrite' ? b.accessType : 'write';
       specs.get(vm)!.push({ id, address: Number(m[2]) >>> 0, size: Number(m[3]), access });
       return { id, verified: true };
@@ -872,13 +1039,15 @@ export class SystemDebug {
     this.requireStopped('stackTrace');
     const t = this.thread(ep, args.threadId);
     const view = this.views.get(t.vm)!;
-    const frames = view.stackFrames(t.vcpu);
+    const all = view.stackFrames(t.vcpu);
+    const start = typeof args.startFrame === 'number' && args.startFrame > 0 ? Math.floor(args.startFrame) : 0;
+    const levels = typeof args.levels === 'number' && args.levels > 0 ? Math.floor(args.levels) : all.length;
     return {
-      totalFrames: frames.length,
-      stackFrames: frames.map((f, i) => ({
-        id: this.frames.create({ vm: t.vm, vcpu: t.vcpu, pc: f.pc }),
-        name: (f.functionName ?? hex(f.pc)) + (i === 0 && ep.vm === undefined ? ` [${t.vm}]` : ''),
-        source: f.source ? { name: path.basename(f.source.file), path: f.source.file } : undefined,
+      totalFrames: all.length,
+      stackFrames: all.slice(start, start + levels).map((f, k) => ({
+        id: this.frames.create({ vm: t.vm, vcpu: t.vcpu, pc: f.pc, depth: start + k, registers: f.registers }),
+        name: (f.functionName ?? hex(f.pc)) + (start + k === 0 && ep.vm === undefined ? ` [${t.vm}]` : ''),
+        source: f.source ? this.sources.source(f.source.file) : undefined,
         line: f.source?.line ?? 0,
         column: f.source ? Math.max(1, f.source.column) : 0,
         instructionPointerReference: hex(f.pc),
@@ -906,7 +1075,9 @@ export class SystemDebug {
     const devices = Object.fromEntries(vmInfo.devices.map((d) => [d.name, { kind: d.kind, base: hex(d.base), size: d.size, irq: d.irq, state: d.state }]));
     return {
       scopes: [
-        { name: 'Registers', presentationHint: 'registers', variablesReference: this.vars.create({ kind: 'registers', vm: t.vm, vcpu: t.vcpu }), expensive: false },
+        t.frame
+          ? { name: 'Registers (unwound)', presentationHint: 'registers', variablesReference: this.vars.create({ kind: 'unwound', vm: t.vm, vcpu: t.vcpu, pc: t.frame.pc, registers: t.frame.registers }), expensive: false }
+          : { name: 'Registers', presentationHint: 'registers', variablesReference: this.vars.create({ kind: 'registers', vm: t.vm, vcpu: t.vcpu }), expensive: false },
         { name: 'CSRs', presentationHint: 'registers', variablesReference: this.vars.create({ kind: 'csrs', vm: t.vm, vcpu: t.vcpu }), expensive: false },
         { name: `VM ${t.vm}`, variablesReference: this.vars.create({ kind: 'value', value: vmScope }), expensive: false },
         { name: 'Devices', variablesReference: this.vars.create({ kind: 'value', value: devices }), expensive: false },
@@ -927,6 +1098,16 @@ export class SystemDebug {
     if (!ref) throw new Error('variables: unknown reference (variables are valid while stopped)');
     if (ref.kind === 'registers') {
       return this.rt.registers(ref.vm, ref.vcpu).map((r) => ({ name: r.name, value: hex(r.value), variablesReference: 0, memoryReference: this.pointerLike(ref.vm, r.value) ? hex(r.value) : undefined }));
+    }
+    if (ref.kind === 'unwound') {
+      const out = ABI_NAMES.map((name, i) => {
+        const v = ref.registers[i];
+        return v === undefined
+          ? { name, value: '<not saved>', variablesReference: 0, presentationHint: { attributes: ['readOnly'] } }
+          : { name, value: hex(v), variablesReference: 0, memoryReference: this.pointerLike(ref.vm, v) ? hex(v) : undefined };
+      });
+      out.push({ name: 'pc', value: hex(ref.pc), variablesReference: 0, memoryReference: hex(ref.pc) });
+      return out;
     }
     if (ref.kind === 'csrs') {
       return CSRS.map((c) => {
@@ -958,6 +1139,7 @@ export class SystemDebug {
   private setVariable(args: Args): unknown {
     const ref = typeof args.variablesReference === 'number' ? this.vars.get(args.variablesReference) : undefined;
     if (!ref || ref.kind === 'value') throw new Error('setVariable: only registers and CSRs can be set');
+    if (ref.kind === 'unwound') throw new Error("setVariable: only the innermost frame's registers can be set");
     const value = this.evalNumber(ref.vm, ref.vcpu, String(args.value ?? '')) >>> 0;
     if (ref.kind === 'registers') this.rt.setRegister(ref.vm, ref.vcpu, String(args.name), value);
     else this.rt.writeCsr(ref.vm, ref.vcpu, String(args.name), value);
@@ -966,28 +1148,23 @@ export class SystemDebug {
 
   // ---- evaluate -------------------------------------------------------------------------
 
-  private evalNumber(vm: string, vcpu: number, text: string): number {
-    const t = text.trim();
-    if (/^(0x[0-9a-f]+|\d+)$/i.test(t)) return Number(t);
-    const deref = /^\*\s*(?:\(\s*(u8|u16|u32|uint8_t|uint16_t|uint32_t)\s*\*\s*\))?\s*(.+)$/i.exec(t);
-    if (deref) {
-      const size = /8/.test(deref[1] ?? '') ? 1 : /16/.test(deref[1] ?? '') ? 2 : 4;
-      const a = this.evalNumber(vm, vcpu, deref[2]);
-      const m = this.rt.readMemory(vm, a, size);
-      if (m.unreadable) throw new Error(`cannot read ${size} bytes at ${hex(a)} of VM ${vm}`);
-      return m.data.reduce((acc, b, i) => acc + b * 2 ** (8 * i), 0);
-    }
-    const sum = /^(.+?)\s*([+-])\s*(0x[0-9a-f]+|\d+)$/i.exec(t);
-    if (sum) return (this.evalNumber(vm, vcpu, sum[1]) + (sum[2] === '+' ? 1 : -1) * Number(sum[3])) >>> 0;
-    const reg = this.rt.registers(vm, vcpu).find((r) => r.name === t || (t === 'fp' && r.name === 's0'));
-    if (reg) return reg.value;
-    if (t.startsWith('$')) {
-      const c = this.rt.readCsr(vm, vcpu, t.slice(1));
-      if (c !== undefined) return c >>> 0;
-    }
-    const sym = this.views.get(vm)!.symbolAddress(t);
-    if (sym !== undefined) return sym;
-    throw new Error(`cannot evaluate ${JSON.stringify(t)} in VM ${vm} (registers, $csr, symbols, numbers, *(u32*)addr, sym+4)`);
+  /**
+   * An expression of the bare-metal expression language (runtime-expr.ts) in
+   * a vCPU of a VM: registers, pc, CSRs, symbols, memory as the vCPU sees it.
+   * In an outer frame, its pc and the registers unwinding recovered.
+   */
+  private evalNumber(vm: string, vcpu: number, text: string, frame?: FrameRef): number {
+    const base = this.views.get(vm)!.exprContext(vcpu);
+    const ctx: ExprContext = !frame ? base : {
+      ...base,
+      pc: () => frame.pc,
+      register: (i) => {
+        const v = frame.registers[i];
+        if (v === undefined) throw new ExprError(`${ABI_NAMES[i]} was not saved by the frames below: its value in this frame is not known`);
+        return v | 0;
+      },
+    };
+    return evaluateExpression(text, ctx).value >>> 0;
   }
 
   private evaluate(ep: Endpoint, args: Args): unknown {
@@ -1022,7 +1199,7 @@ export class SystemDebug {
       default: {
         const t = this.frameTarget(ep, args.frameId);
         if (!t) throw new Error('evaluate: name a VM session, or use vms, hypercalls, inject, restart, registry ls');
-        const v = this.evalNumber(t.vm, t.vcpu, text) >>> 0;
+        const v = this.evalNumber(t.vm, t.vcpu, text, t.frame) >>> 0;
         return { result: hex(v), variablesReference: 0, memoryReference: this.pointerLike(t.vm, v) ? hex(v) : undefined };
       }
     }

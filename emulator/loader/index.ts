@@ -10,4 +10,8 @@ export { SymbolTable, type SymbolMatch } from './symbols';
 export { parseDebugLine, type DebugLineSections, type LineRow } from './dwarf-line';
 export { readCompileUnits, type CompileUnitInfo } from './dwarf-info';
 export { LineTable, type SourceLocation } from './line-table';
+export {
+  CallFrameInfo, unwindRow,
+  type CfaRule, type CommonInformation, type FrameDescription, type FrameRow, type RegisterRule, type UnwoundRegisters,
+} from './dwarf-frame';
 export { loadElf, loadFlatBinary } from './load';

@@ -30,8 +30,9 @@ import { ABI_NAMES, registerNumber } from '../isa/registers';
 import { csrNumber } from '../isa/csr-names';
 import { ElfFile, LineTable, SourceLocation, SymbolTable, parseElf } from '../loader';
 import {
-  Evaluator, ExprContext, ExprError, ExprValue, LValue, Node, formatLogMessage, parseExpression, parseHitCondition,
+  Evaluator, ExprContext, ExprError, ExprValue, LValue, Node, parseExpression, parseHitCondition,
 } from './runtime-expr';
+import { BreakpointTable, conditionHolds } from './runtime-breakpoints';
 import { unwindStack } from './runtime-unwind';
 import type {
   BreakpointSpec, FaultRecord, FaultSpec, InstallResult, RuntimeFrame, RuntimeStop, ScheduledFault, TraceOptions,
@@ -56,13 +57,6 @@ const YIELD_MS = 15;
 /** Instructions per slice while tracing every instruction. */
 const TRACE_SLICE = 10_000;
 const STOP_MARK = 'pvlab-debug';
-
-interface CompiledBreakpoint {
-  spec: BreakpointSpec;
-  condition?: Node;
-  hit?: (n: number) => boolean;
-  hits: number;
-}
 
 interface InstalledWatch {
   spec: WatchpointSpec;
@@ -89,7 +83,7 @@ export class BareMetalRuntime extends EventEmitter {
   private pauseRequested = false;
   private running = false;
   private outputBuffer: number[] = [];
-  private readonly breakpointGroups = new Map<string, Map<number, CompiledBreakpoint[]>>();
+  private readonly breakpointTable = new BreakpointTable();
   private watches: InstalledWatch[] = [];
   private pendingWatchHits: WatchHit[] = [];
   private pendingTrap: TrapInfo | undefined;
@@ -509,35 +503,8 @@ export class BareMetalRuntime extends EventEmitter {
    * function, instruction). Returns, per spec, whether it was installed.
    */
   setBreakpoints(group: string, specs: readonly BreakpointSpec[]): InstallResult[] {
-    const map = new Map<number, CompiledBreakpoint[]>();
-    const results: InstallResult[] = specs.map((spec) => {
-      try {
-        const c: CompiledBreakpoint = { spec, hits: 0 };
-        if (spec.condition?.trim()) c.condition = parseExpression(spec.condition);
-        if (spec.hitCondition?.trim()) c.hit = parseHitCondition(spec.hitCondition);
-        if (this.readMemory(spec.address, 4, true).unreadable) {
-          return { ok: false, message: `no code at ${hex(spec.address)}: the address is not in RAM` };
-        }
-        const a = spec.address >>> 0;
-        const list = map.get(a) ?? [];
-        list.push(c);
-        map.set(a, list);
-        return { ok: true } as InstallResult;
-      } catch (e) {
-        return { ok: false, message: e instanceof ExprError ? `bad condition: ${e.message}` : (e as Error).message };
-      }
-    });
-    // Keep the hit counts of breakpoints that stay as they were (same id, address and conditions).
-    const old = this.breakpointGroups.get(group);
-    if (old) {
-      for (const [a, list] of map) {
-        for (const c of list) {
-          const prev = old.get(a)?.find((p) => p.spec.id === c.spec.id && p.spec.condition === c.spec.condition && p.spec.hitCondition === c.spec.hitCondition);
-          if (prev) c.hits = prev.hits;
-        }
-      }
-    }
-    this.breakpointGroups.set(group, map);
+    const results = this.breakpointTable.set(group, specs, (spec) =>
+      this.readMemory(spec.address, 4, true).unreadable ? `no code at ${hex(spec.address)}: the address is not in RAM` : undefined);
     this.syncBreakpoints();
     return results;
   }
@@ -551,36 +518,18 @@ export class BareMetalRuntime extends EventEmitter {
   private syncBreakpoints(): void {
     const bps = this.hart.breakpoints;
     bps.clear();
-    for (const group of this.breakpointGroups.values()) for (const a of group.keys()) bps.add(a);
+    for (const a of this.breakpointTable.addresses()) bps.add(a);
     if (this.temp) for (const a of this.temp.addresses) bps.add(a >>> 0);
   }
 
   /** Evaluates the breakpoints at `pc` (conditions, hit counts, log points); returns the ids that stop. */
   private breakpointsFire(pc: number): number[] {
-    const ids: number[] = [];
-    for (const group of this.breakpointGroups.values()) {
-      for (const c of group.get(pc) ?? []) {
-        if (c.condition && !this.conditionHolds(c.condition, c.spec.id)) continue;
-        c.hits++;
-        if (c.hit && !c.hit(c.hits)) continue;
-        if (c.spec.logMessage !== undefined) {
-          this.emit('log', formatLogMessage(c.spec.logMessage, this.exprContext(0)), c.spec.id);
-          continue;
-        }
-        ids.push(c.spec.id);
-      }
-    }
-    return ids;
+    return this.breakpointTable.fire(pc, this.exprContext(0), (text, id) => this.emit('log', text, id));
   }
 
   /** A condition that cannot be evaluated stops (and says why), as gdb does. */
   private conditionHolds(cond: Node, id: number): boolean {
-    try {
-      return new Evaluator(this.exprContext(0)).evaluate(cond).value !== 0;
-    } catch (e) {
-      this.emit('log', `breakpoint condition failed: ${(e as Error).message}`, id);
-      return true;
-    }
+    return conditionHolds(cond, this.exprContext(0), id, (text, i) => this.emit('log', text, i));
   }
 
   // ---- watchpoints -----------------------------------------------------------------

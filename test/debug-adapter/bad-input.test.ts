@@ -52,6 +52,7 @@ describe('debug adapter: bad input', function () {
     assert.match(await failure(dc.launchRequest({ program: os.tmpdir() } as DebugProtocol.LaunchRequestArguments)), /is a directory/);
     assert.match(await failure(dc.launchRequest({} as DebugProtocol.LaunchRequestArguments)), /needs "program"/);
     assert.match(await failure(dc.launchRequest({ program: 'x.elf', faults: [{ at: 1, kind: 'melt' }] } as DebugProtocol.LaunchRequestArguments)), /faults\[0\]\.kind must be one of/);
+    assert.match(await failure(dc.launchRequest({ program: 'x.elf', sourceRoots: 'src' } as DebugProtocol.LaunchRequestArguments)), /"sourceRoots" must be an array of folder paths/);
     assert.match(await failure(dc.launchRequest({ system: '/tmp/no-such-system.json' } as DebugProtocol.LaunchRequestArguments)), /launch failed: invalid system file[\s\S]*no-such-system.json: cannot read the system file: file not found/);
     const notElf = path.join(os.tmpdir(), `pvlab-not-elf-${process.pid}.elf`);
     fs.writeFileSync(notElf, 'hello');

@@ -11,46 +11,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { PVIO_GRANT_WINDOW_BASE } from '../../emulator/hypervisor/abi.generated';
 import { andStop, startClient } from './support';
-
-const DEMO = path.resolve(__dirname, '../../../examples/driver-isolation/system.json');
-const CAPS = { adapterID: 'pvlab', pathFormat: 'path' as const, linesStartAt1: true, columnsStartAt1: true };
-
-interface ReverseRequest {
-  seq: number;
-  command: string;
-  arguments: { request: string; configuration: Record<string, unknown> };
-}
-
-/** Makes a DebugClient answer reverse requests (DebugClient itself ignores them). */
-function onReverseRequest(dc: DebugClient, handler: (r: ReverseRequest) => boolean): void {
-  const client = dc as unknown as { dispatch(body: string): void; outputStream: NodeJS.WritableStream };
-  const original = client.dispatch.bind(dc);
-  client.dispatch = (body: string) => {
-    const msg = JSON.parse(body);
-    if (msg.type !== 'request') {
-      original(body);
-      return;
-    }
-    const ok = handler(msg as ReverseRequest);
-    const json = JSON.stringify({ type: 'response', seq: 0, request_seq: msg.seq, command: msg.command, success: ok });
-    client.outputStream.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
-  };
-}
-
-/** Collects the custom/output events of a client. */
-function collect(dc: DebugClient, name: string): { body: Record<string, unknown> }[] {
-  const list: { body: Record<string, unknown> }[] = [];
-  dc.on(name, (e: { body: Record<string, unknown> }) => list.push(e));
-  return list;
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { CAPS, DEMO, collect, launchMulti as launchSystem } from './system-support';
 
 describe('debug adapter: systems (demo driver-isolation)', function () {
   this.timeout(60_000);
@@ -64,41 +25,7 @@ describe('debug adapter: systems (demo driver-isolation)', function () {
     for (const c of clients.splice(0).reverse()) await c.stop().catch(() => undefined);
   });
 
-  /** Launches the demo in multi mode; resolves with the parent and a child client per VM, all stopped on entry. */
-  async function launchMulti(extra: Record<string, unknown> = {}): Promise<{ parent: DebugClient; kids: Map<string, DebugClient> }> {
-    const parent = await startClient();
-    clients.push(parent);
-    const requests: ReverseRequest[] = [];
-    onReverseRequest(parent, (r) => {
-      requests.push(r);
-      return r.command === 'startDebugging';
-    });
-    await parent.initializeRequest({ ...CAPS, supportsStartDebuggingRequest: true });
-    const initialized = parent.waitForEvent('initialized');
-    await parent.launchRequest({ system: DEMO, stopOnEntry: true, ...extra } as DebugProtocol.LaunchRequestArguments);
-    await initialized;
-    await parent.configurationDoneRequest();
-    await until(() => requests.length === 3);
-    const kids = new Map<string, DebugClient>();
-    const entries: Promise<unknown>[] = [];
-    for (const r of requests) {
-      const cfg = r.arguments.configuration;
-      assert.strictEqual(r.arguments.request, 'attach');
-      const child = new DebugClient('node', '', 'pvlab');
-      child.defaultTimeout = 10_000;
-      await child.start(cfg.debugServer as number);
-      clients.push(child);
-      await child.initializeRequest(CAPS);
-      const init = child.waitForEvent('initialized');
-      entries.push(child.waitForEvent('stopped', 10_000));
-      await child.attachRequest(cfg as DebugProtocol.AttachRequestArguments);
-      await init;
-      await child.configurationDoneRequest();
-      kids.set(cfg.vm as string, child);
-    }
-    await Promise.all(entries);
-    return { parent, kids };
-  }
+  const launchMulti = (extra: Record<string, unknown> = {}) => launchSystem(clients, extra);
 
   it('debugs each VM in its own session: break in the blk driver, step, read the ring, crash it, run to the verdict', async () => {
     const { parent, kids } = await launchMulti();
