@@ -30,3 +30,12 @@ export function baseName(p: string): string {
   const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
   return i >= 0 ? p.slice(i + 1) : p;
 }
+
+/**
+ * A stack frame's name: the function, with its offset (`name+0x10`) only when
+ * no source line places the frame; the pc when no symbol covers it.
+ */
+export function frameName(f: { readonly pc: number; readonly functionName?: string; readonly source?: unknown }): string {
+  if (!f.functionName) return hex32(f.pc);
+  return f.source ? f.functionName.replace(/\+0x[0-9a-f]+$/, '') : f.functionName;
+}

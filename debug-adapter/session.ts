@@ -22,7 +22,7 @@ import type { FaultSpec, RuntimeFrame, RuntimeStop } from '../emulator/system/ru
 import { BreakpointManager } from './breakpoints';
 import { disassemble } from './disassembly';
 import { evaluate } from './evaluate';
-import { baseName, hex32, intArg, parseAddress } from './format';
+import { baseName, frameName, hex32, intArg, parseAddress } from './format';
 import { LaunchError, LaunchOptions, loadProgram, parseFault, parseLaunchArgs } from './launch';
 import { decodeBase64, readMemory, writeMemory } from './memory';
 import { EVENTS, FILTERS, REQUESTS } from './protocol';
@@ -533,7 +533,7 @@ export class PvlabSession extends DebugSession {
           const depth = start + i;
           const frame: DebugProtocol.StackFrame = {
             id: this.frames.create({ vm: t.vm, hart: t.hart, depth, frame: f }),
-            name: f.functionName ?? hex32(f.pc),
+            name: frameName(f),
             line: 0,
             column: 0,
             instructionPointerReference: hex32(f.pc),

@@ -33,7 +33,8 @@ import { ExprError, evaluateExpression, parseExpression, parseHitCondition, type
 import type { BreakpointSpec } from '../emulator/system/runtime-types';
 import { SystemRuntime, type SystemStop } from '../emulator/system/system-runtime';
 import { onePerFunction } from './breakpoints';
-import { FILTERS, type VmStateName } from './protocol';
+import { frameName } from './format';
+import { EVENTS, FILTERS, REQUESTS, type VmStateName } from './protocol';
 import { SourceResolver, parseSourceRoots } from './sources';
 import { VmRuntime } from './vm-runtime';
 
@@ -106,9 +107,6 @@ function conditionError(o: BreakpointOptions): string | undefined {
 }
 
 const CSRS = ['sstatus', 'sie', 'stvec', 'sscratch', 'sepc', 'scause', 'stval', 'sip', 'satp', 'cycle', 'time', 'instret'];
-
-/** Events sent by the system session (docs/extension.md). */
-export const SYSTEM_EVENTS = { vmState: 'pvlab.vmState', hypercalls: 'pvlab.hypercalls', fault: 'pvlab.fault', restart: 'pvlab.restart' } as const;
 
 const controllers = new Map<string, SystemDebug>();
 let tokens = 0;
@@ -280,14 +278,14 @@ export class SystemDebug {
       if (m) body.pc = m[0];
       this.faultLog.push(body);
       if (this.filters.vmCrash) this.unreported.push({ kind: 'requested', time: f.detectedAt, why: `fault in VM '${f.vm}': ${f.kind}: ${f.detail}` });
-      this.toParent(new Event(SYSTEM_EVENTS.fault, body));
+      this.toParent(new Event(EVENTS.fault, body));
       this.toParent(new OutputEvent(`pvlab: VM ${f.vm}: ${f.kind}: ${f.detail}${f.injection ? ' (injected)' : ''}\n`, 'console'));
     });
     rt.on('restart', (e: { vm: string; restarts: number; timeMs: number }) => {
       if (this.filters.vmRestart) this.unreported.push({ kind: 'requested', time: this.rt.hypervisor.nowCycles(), why: `VM '${e.vm}' restarted` });
       const body = { timeMs: e.timeMs, vm: e.vm, restarts: e.restarts };
       this.restartLog.push(body);
-      this.toParent(new Event(SYSTEM_EVENTS.restart, body));
+      this.toParent(new Event(EVENTS.restart, body));
       this.toParent(new OutputEvent(`pvlab: VM ${e.vm} restarted (restart ${e.restarts})\n`, 'console'));
     });
     rt.on('verdict', (v: { vm: string; line: string }) => this.toParent(new OutputEvent(`pvlab: ${v.vm}: ${v.line}\n`, 'console')));
@@ -297,7 +295,7 @@ export class SystemDebug {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     if (this.hypercallBatch.length === 0) return;
-    this.toParent(new Event(SYSTEM_EVENTS.hypercalls, { calls: this.hypercallBatch, dropped: this.dropped || undefined }));
+    this.toParent(new Event(EVENTS.hypercalls, { calls: this.hypercallBatch, dropped: this.dropped || undefined }));
     this.hypercallBatch = [];
     this.dropped = 0;
   }
@@ -318,7 +316,7 @@ export class SystemDebug {
       segs.push({ startMs: now, state });
     }
     const info = this.rt.vms().find((v) => v.name === vm);
-    this.toParent(new Event(SYSTEM_EVENTS.vmState, { name: vm, state, restarts: info?.restarts ?? 0, vcpus: info?.vcpus, reason, timeMs: now }));
+    this.toParent(new Event(EVENTS.vmState, { name: vm, state, restarts: info?.restarts ?? 0, vcpus: info?.vcpus, reason, timeMs: now }));
   }
 
   private sample(): void {
@@ -414,7 +412,7 @@ export class SystemDebug {
     }
     for (const e of this.all) {
       if (e === from || (e.threads.length === 0 && e !== this.parent)) continue;
-      if (e.threads.length) e.session.sendEvent(new ContinuedEvent(e.threads[0].id, true));
+      e.session.sendEvent(new ContinuedEvent(e.threads[0]?.id ?? 0, true)); // the thread-less parent: all (none) continued
     }
     const deferred = this.nextDeferred();
     if (deferred) {
@@ -548,7 +546,17 @@ export class SystemDebug {
     const cause = vm ?? this.vmNames[0];
     const events: { e: Endpoint; ev: DebugProtocol.StoppedEvent; mine: boolean }[] = [];
     for (const e of this.all) {
-      if (e.threads.length === 0) continue;
+      if (e.threads.length === 0) {
+        // The parent of the VM sessions has no threads; a thread-less stop still shows
+        // the client that the system is paused, and why, instead of "Running".
+        if (e !== this.parent) continue;
+        const ev = new StoppedEvent(reason) as DebugProtocol.StoppedEvent;
+        ev.body.allThreadsStopped = true;
+        ev.body.preserveFocusHint = true;
+        ev.body.description = description ?? `paused in VM ${cause} on ${reason}`;
+        events.push({ e, ev, mine: false });
+        continue;
+      }
       const mine = e.vm === undefined || e.vm === cause;
       const t = (vm && e.threads.find((x) => x.vm === cause && x.vcpu === vcpu)) || e.threads.find((x) => x.vm === cause) || e.threads[0];
       const ev = new StoppedEvent(mine ? reason : 'pause', t.id) as DebugProtocol.StoppedEvent;
@@ -793,21 +801,21 @@ export class SystemDebug {
         }
         ep.terminated = true;
         return undefined;
-      case 'pvlab.listVms':
+      case REQUESTS.listVms:
         return { vms: this.listVms() };
-      case 'pvlab.injectFault': {
+      case REQUESTS.injectFault: {
         const vm = typeof args.vm === 'string' ? args.vm : ep.vm;
         if (!vm || !this.views.has(vm)) throw new Error(`pvlab.injectFault: "vm" must name a VM (${this.vmNames.join(', ')})`);
         const rec = this.rt.inject(vm, this.kind(args.kind), typeof args.atMs === 'number' ? args.atMs : undefined);
         return { description: `${rec.kind} scheduled for VM ${vm} at ${(rec.at / CYCLES_PER_MS).toFixed(3)} ms`, id: rec.id };
       }
-      case 'pvlab.restartVm': {
+      case REQUESTS.restartVm: {
         const vm = typeof args.vm === 'string' ? args.vm : ep.vm;
         if (!vm || !this.views.has(vm)) throw new Error(`pvlab.restartVm: "vm" must name a VM (${this.vmNames.join(', ')})`);
         this.rt.vmControl(vm, 'reboot');
         return { description: `VM ${vm} reboots` };
       }
-      case 'pvlab.timeline':
+      case REQUESTS.timeline:
         return this.timeline();
       case 'pvlab.trace': {
         const mark = typeof args.mark === 'number' ? args.mark : 0;
@@ -1046,7 +1054,7 @@ export class SystemDebug {
       totalFrames: all.length,
       stackFrames: all.slice(start, start + levels).map((f, k) => ({
         id: this.frames.create({ vm: t.vm, vcpu: t.vcpu, pc: f.pc, depth: start + k, registers: f.registers }),
-        name: (f.functionName ?? hex(f.pc)) + (start + k === 0 && ep.vm === undefined ? ` [${t.vm}]` : ''),
+        name: frameName(f) + (start + k === 0 && ep.vm === undefined ? ` [${t.vm}]` : ''),
         source: f.source ? this.sources.source(f.source.file) : undefined,
         line: f.source?.line ?? 0,
         column: f.source ? Math.max(1, f.source.column) : 0,

@@ -1,7 +1,7 @@
 /**
  * The contract between the pvlab debug adapter and this extension, beyond plain
  * DAP: custom events the adapter sends and custom requests the extension makes.
- * docs/extension.md documents the same names and shapes for the adapter side.
+ * The names come from debug-adapter/protocol.ts; docs/extension.md describes the shapes.
  *
  * Everything here is plain data and guards; nothing imports `vscode`, so the
  * model can be tested outside VS Code. Guards are lenient about extra fields and
@@ -9,24 +9,9 @@
  * allowed to break a view.
  */
 
-/** Custom DAP events (adapter → extension), sent by the parent (system) session. */
-export const EVENTS = {
-  vmState: 'pvlab.vmState',
-  hypercalls: 'pvlab.hypercalls',
-  fault: 'pvlab.fault',
-  restart: 'pvlab.restart',
-} as const;
-
-/** Custom DAP requests (extension → adapter), sent to the parent (system) session. */
-export const REQUESTS = {
-  listVms: 'pvlab.listVms',
-  injectFault: 'pvlab.injectFault',
-  restartVm: 'pvlab.restartVm',
-  timeline: 'pvlab.timeline',
-} as const;
-
-export const VM_STATES = ['booting', 'running', 'paused', 'crashed', 'restarting', 'stopped', 'failed'] as const;
-export type VmStateName = (typeof VM_STATES)[number];
+// The names (events, requests, VM states) are the adapter's: one contract for both sides.
+import { VM_STATES, type VmStateName } from '../debug-adapter/protocol';
+export { EVENTS, REQUESTS, VM_STATES, type VmStateName } from '../debug-adapter/protocol';
 
 /** A VM as the adapter describes it (pvlab.vmState body without timeMs; pvlab.listVms items). */
 export interface VmInfo {

@@ -78,6 +78,21 @@ static void on_done(struct vblk *vb, struct vblk_req *vr)
 	pvk_kick();
 }
 
+/* The bookkeeping of one request given to the device; the virtio request calls on_done when it completes. */
+static struct pending *pending_new(struct blkback *be, const struct blkif_request *req)
+{
+	struct pending *p = kmalloc(sizeof(*p));
+	struct vblk_req *vr = vblk_req_alloc();
+	if (!p || !vr) panic("blkback: out of memory");
+	p->be = be;
+	p->vr = vr;
+	p->id = req->id;
+	p->op = req->op;
+	vr->done = on_done;
+	vr->ctx = p;
+	return p;
+}
+
 /* Takes one request from the ring; returns 0 when the device has no room (nothing taken). */
 static int take_request(struct blkback *be)
 {
@@ -95,16 +110,8 @@ static int take_request(struct blkback *be)
 	be->requests++;
 	u64 sector = req.sector_lo | ((u64)req.sector_hi << 32);
 	if (req.op == BLKIF_OP_FLUSH) {
-		struct pending *p = kmalloc(sizeof(*p));
-		struct vblk_req *vr = vblk_req_alloc();
-		if (!p || !vr) panic("blkback: out of memory");
-		p->be = be;
-		p->vr = vr;
-		p->id = req.id;
-		p->op = req.op;
-		vr->done = on_done;
-		vr->ctx = p;
-		if (vblk_submit(be->vb, vr, VBLK_T_FLUSH, 0, NULL, 0)) panic("blkback: queue full after the check");
+		struct pending *p = pending_new(be, &req);
+		if (vblk_submit(be->vb, p->vr, VBLK_T_FLUSH, 0, NULL, 0)) panic("blkback: queue full after the check");
 		be->in_flight++;
 		return 1;
 	}
@@ -112,13 +119,8 @@ static int take_request(struct blkback *be)
 		respond(be, req.id, req.op, BLKIF_RSP_EOPNOTSUPP);
 		return 1;
 	}
-	struct pending *p = kmalloc(sizeof(*p));
-	struct vblk_req *vr = vblk_req_alloc();
-	if (!p || !vr) panic("blkback: out of memory");
-	p->be = be;
-	p->vr = vr;
-	p->id = req.id;
-	p->op = req.op;
+	struct pending *p = pending_new(be, &req);
+	struct vblk_req *vr = p->vr;
 	p->nseg = req.nr_segments;
 	struct virtq_buf bufs[BLKIF_MAX_SEGMENTS];
 	u64 nsect = 0;
@@ -157,8 +159,6 @@ static int take_request(struct blkback *be)
 		blkback_rogue_dma = 0;
 		type = VBLK_T_IN;
 	}
-	vr->done = on_done;
-	vr->ctx = p;
 	if (vblk_submit(be->vb, vr, type, sector, bufs, req.nr_segments)) panic("blkback: queue full after the check");
 	be->in_flight++;
 	be->segments += req.nr_segments;

@@ -3,7 +3,7 @@
  * (keyboard, command palette, F5/F9/F10) and saves the screenshots the docs
  * and the marketplace README show:
  *   bare-metal-stopped.png  stopped at a breakpoint in hello.c
- *   debugger-stopped.png  the driver-isolation demo stopped on entry: a session per VM
+ *   debugger-stopped.png  the driver-isolation demo stopped in the blk driver: a session per VM, blkback.c
  *   vms-view.png          the Virtual Machines view after a crash injected into blkdrv and its restart
  *   timeline.png          the timeline of that run (fault and restart markers)
  *   no-session.png        a command used with no session says so
@@ -81,7 +81,7 @@ async function collapseView(page: Page, title: string): Promise<void> {
 /** The blk driver's request handler (guests/blk-driver/blkback.c). */
 const BLK_HANDLER = 'take_request';
 
-/** Shows the system file in the editor instead of a guest source the workbench cannot open. */
+/** Shows the system file in the editor (the screenshots of the VM views show it beside them). */
 async function showSystemFile(page: Page): Promise<void> {
   await palette(page, 'View: Close All Editors').catch(() => undefined);
   await quickOpen(page, 'system.json');
@@ -134,8 +134,7 @@ export async function uiPass(page: Page, o: UiOptions): Promise<string[]> {
     // The driver-isolation demo: a system session and one child session per VM.
     await openFolder(page, o.url, o.systemWorkspace);
     o.log('driver-isolation workspace open');
-    // A function breakpoint on the blk driver's request handler (guests/blk-driver/blkback.c); the images'
-    // DWARF names their sources relative to the repository, so a function breakpoint is the robust way in.
+    // A function breakpoint on the blk driver's request handler (guests/blk-driver/blkback.c).
     await palette(page, 'Add Function Breakpoint');
     await page.waitForTimeout(500);
     await page.keyboard.type(BLK_HANDLER);
@@ -153,9 +152,12 @@ export async function uiPass(page: Page, o: UiOptions): Promise<string[]> {
     const blkRow = page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused on function breakpoint/i }).first();
     if ((await blkRow.getAttribute('aria-expanded')) === 'false') await blkRow.locator('.monaco-tl-twistie').click();
     await stoppedIn(page, BLK_HANDLER);
+    // Select blkdrv's top frame (VS Code leaves the focus on the session that had it): the guest's
+    // source opens there, its DWARF path resolved to the workspace's guests/ folder.
+    await page.locator('.debug-call-stack .monaco-list-row', { hasText: BLK_HANDLER }).first().click();
+    await page.locator('.tab[aria-label^="blkback.c"]').first().waitFor({ timeout: 15000 });
     await page.waitForTimeout(1000);
-    o.log(`blkdrv stopped at ${BLK_HANDLER}`);
-    await showSystemFile(page);
+    o.log(`blkdrv stopped at ${BLK_HANDLER}; blkback.c is open at the stop`);
     await clearNotifications(page);
     shots.push(await shot(page, o.shots, 'debugger-stopped.png', o.log));
 

@@ -55,7 +55,7 @@ describe('debug adapter: bare-metal assembly program', function () {
     assert.strictEqual(ev.body.reason, 'breakpoint');
     f = await topFrame(dc);
     assert.strictEqual(f.line, line('prog.S', 'count_inc'));
-    assert.strictEqual(f.name, '_start+0x18', 'the local label loop lies inside the sized symbol _start');
+    assert.strictEqual(f.name, '_start', 'the local label loop lies inside the sized symbol _start');
     assert.strictEqual(outputs.join(''), 'asm ok\n', 'print ran before the loop');
     assert.strictEqual((await dc.evaluateRequest({ expression: 's1', context: 'watch' })).body.result, '0 (0x00000000)');
 
