@@ -8,28 +8,8 @@ import * as assert from 'assert';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { Programs, andStop, buildPrograms, fixture, line, startClient } from './support';
+import { type ReverseRequest, onReverseRequest } from './system-support';
 
-interface ReverseRequest {
-  seq: number;
-  command: string;
-  arguments: { request: string; configuration: Record<string, unknown> };
-}
-
-/** Makes a DebugClient answer reverse requests (DebugClient itself ignores them). */
-function onReverseRequest(dc: DebugClient, handler: (r: ReverseRequest) => boolean): void {
-  const client = dc as unknown as { dispatch(body: string): void; outputStream: NodeJS.WritableStream };
-  const original = client.dispatch.bind(dc);
-  client.dispatch = (body: string) => {
-    const msg = JSON.parse(body);
-    if (msg.type !== 'request') {
-      original(body);
-      return;
-    }
-    const ok = handler(msg as ReverseRequest);
-    const json = JSON.stringify({ type: 'response', seq: 0, request_seq: msg.seq, command: msg.command, success: ok });
-    client.outputStream.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
-  };
-}
 
 describe('debug adapter: parent and child sessions (startDebugging)', function () {
   this.timeout(30_000);
