@@ -24,6 +24,12 @@ export const ILLEGAL_OP = INSTRUCTIONS.length + 1;
 export const JIT_BIT = 1 << 30;
 /** Set in an entry whose word is an entry point of a compiled region (the interpreter yields there). */
 export const ENTRY_BIT = 1 << 29;
+/**
+ * Set in an entry whose word may hold a breakpoint of the hart running it (a hint:
+ * the interpreter checks the hart's breakpoint set there, and only there; compiled
+ * regions leave such words out). See DecodeCache.markBreakpoints.
+ */
+export const BP_BIT = 1 << 28;
 /** Both, for clearing. */
 const REGION_BITS = JIT_BIT | ENTRY_BIT;
 
@@ -64,6 +70,11 @@ export class DecodePage {
   missCount = 0;
   /** Words where compiled code was entered but had no entry (next compile adds them). */
   missed: Set<number> | null = null;
+  /** The breakpoint set (its stamp) and virtual page the BP_BIT marks of this page were made for; -1: none. */
+  bpStamp = -1;
+  bpVpage = -1;
+  /** Words marked with BP_BIT (sorted), or null. */
+  bpWords: readonly number[] | null = null;
   constructor(readonly ramOffset: number) {}
 }
 
@@ -138,6 +149,7 @@ export class DecodeCache {
       e = (d.index + 1) | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19);
       page.slots[2 * i + 1] = d.imm;
     }
+    if (page.bpWords !== null && page.bpWords.includes(i)) e |= BP_BIT;
     page.slots[2 * i] = e;
     page.heatAtDecode = page.heat;
     this.codeLines[off >>> CODE_LINE_SHIFT] = 1;
@@ -203,11 +215,35 @@ export class DecodeCache {
   }
 
   /** Forgets every compiled region holding code of `page` (decoded entries stay valid). */
-  dropRegions(page: DecodePage, smc = false): void {
+  dropRegions(page: DecodePage, smc = false, refund = false): void {
     if (page.regions.length === 0) return;
     if (smc) page.smcDrops++;
-    for (const r of [...page.regions]) this.dropRegion(r);
+    for (const r of [...page.regions]) {
+      // A drop for a breakpoint change does not count against the pages' compile bound.
+      if (refund) for (const p of r.pages) p.compiles = Math.max(0, p.compiles - 1);
+      this.dropRegion(r);
+    }
     page.heat = page.heatAtDecode = 0;
+  }
+
+  /**
+   * Marks the words of `page` holding breakpoints (`words`, sorted word indices) for
+   * the breakpoint set `stamp` as fetched at virtual page `vpage`: BP_BIT in their
+   * entries (now, and when decoded later), and no other word. The page's compiled
+   * regions are dropped when the marks change, so that compiled code never holds a
+   * breakpointed word (and holds a word again once its breakpoint is gone). Marks
+   * are hints: the interpreter checks the running hart's own set at a marked word.
+   */
+  markBreakpoints(page: DecodePage, vpage: number, stamp: number, words: readonly number[]): void {
+    page.bpStamp = stamp;
+    page.bpVpage = vpage;
+    const old = page.bpWords ?? [];
+    if (old.length === words.length && old.every((w, k) => w === words[k])) return;
+    const s = page.slots;
+    for (const w of old) s[2 * w] &= ~BP_BIT;
+    for (const w of words) if (s[2 * w] !== 0) s[2 * w] |= BP_BIT;
+    page.bpWords = words.length ? words : null;
+    this.dropRegions(page, false, true);
   }
 
   /** Forgets one compiled region, on every page it spans. */

@@ -8,6 +8,7 @@ import type { IrqLine } from '../devices/irq';
 import { Access, Cause, IRQ_PRIORITY, MSTATUS, Priv } from './constants';
 import { CsrFile } from './csr';
 import { Mmu } from './mmu';
+import type { DecodePage } from './decode-cache';
 import { Exit, RunFunction, buildInterpreter } from './interpreter';
 import { JIT_DEFAULTS, Jit, JitOptions } from './jit';
 import { TRAP } from './signals';
@@ -48,25 +49,53 @@ export function parseTier(text: string | undefined): Tier | undefined {
   return t === 'interpreter' || t === 'jit' ? t : undefined;
 }
 
+let breakpointStamps = 0;
+
 /**
- * The breakpoint addresses of a hart: a Set that counts its changes, so the JIT
- * tier knows when to recompute which pages hold breakpoints.
+ * The breakpoint addresses of a hart: a Set that counts its changes, so the tiers
+ * know when the breakpoint marks in the decoded pages must be redone. `stamp` is
+ * unique across all sets and changes (a decode page remembers which set, in which
+ * state, marked it).
  */
 export class BreakpointSet extends Set<number> {
   version = 0;
-  override add(value: number): this {
+  stamp = ++breakpointStamps;
+  private byPage: Map<number, number[]> | undefined;
+  private changed(): void {
     this.version = (this.version | 0) + 1;
+    this.stamp = ++breakpointStamps;
+    this.byPage = undefined;
+  }
+  override add(value: number): this {
+    this.changed();
     return super.add(value);
   }
   override delete(value: number): boolean {
-    this.version = (this.version | 0) + 1;
+    this.changed();
     return super.delete(value);
   }
   override clear(): void {
-    this.version = (this.version | 0) + 1;
+    this.changed();
     super.clear();
   }
+  /** Word indices (sorted) of the breakpoints in virtual page `vpage` (address >>> 12). */
+  wordsOn(vpage: number): readonly number[] {
+    if (!this.byPage) {
+      const m = new Map<number, number[]>();
+      for (const a of this) {
+        if (a & 3) continue; // never fetched: instructions are 4-byte aligned
+        const list = m.get(a >>> 12) ?? [];
+        list.push((a >>> 2) & 1023);
+        m.set(a >>> 12, list);
+      }
+      for (const l of m.values()) l.sort((p, q) => p - q);
+      this.byPage = m;
+    }
+    return this.byPage.get(vpage) ?? NO_WORDS;
+  }
 }
+
+const NO_WORDS: readonly number[] = [];
 
 /** Memory held for one machine (one VM): its RAM and the CPU tiers' overhead, in bytes. */
 export interface MemoryUsage {
@@ -113,7 +142,7 @@ export class Hart {
   waiting = false;
   readonly csr: CsrFile;
   readonly mmu: Mmu;
-  readonly breakpoints: Set<number> = new BreakpointSet();
+  readonly breakpoints: BreakpointSet = new BreakpointSet();
   /** True while one instruction runs in slow mode (state flushed; MMIO allowed). */
   slow = false;
   exit: Exit = Exit.Limit;
@@ -126,6 +155,8 @@ export class Hart {
   private readonly runFn: RunFunction;
   private jit: Jit | undefined;
   private readonly jitOptions: JitOptions;
+  /** The breakpoint set's stamp the decode pages' marks were last made for (see markBreakpoints). */
+  private markedStamp = -1;
 
   constructor(
     readonly bus: Bus,
@@ -189,6 +220,26 @@ export class Hart {
   satp(): number {
     return this.csr.satp;
   }
+  /**
+   * Marks the breakpoints of this hart on decode page `page`, fetched at virtual page
+   * `vpage` (called by the tiers when a page's marks were not made for the current
+   * set and virtual page).
+   */
+  markBreakpoints(page: DecodePage, vpage: number): void {
+    const bps = this.breakpoints;
+    this.mmu.code.markBreakpoints(page, vpage, bps.stamp, bps.wordsOn(vpage));
+  }
+
+  /** After a change of the breakpoint set: redoes (or clears) the marks made for its previous state. */
+  private refreshBreakpointMarks(): void {
+    const bps = this.breakpoints;
+    const code = this.mmu.code;
+    if (this.markedStamp !== -1) {
+      for (const p of code.allPages()) if (p.bpStamp === this.markedStamp) code.markBreakpoints(p, p.bpVpage, bps.stamp, bps.wordsOn(p.bpVpage));
+    }
+    this.markedStamp = bps.stamp;
+  }
+
   watchHit(pa: number, size: number, access: Access, value: number): void {
     this.host.onWatch?.(this, pa, size, access, value);
   }
@@ -379,6 +430,7 @@ export class Hart {
     this.stopReason = StopReason.Limit;
     this.stopRequest = undefined;
     this.sliceEndRequested = false;
+    if (this.markedStamp !== this.breakpoints.stamp) this.refreshBreakpointMarks();
     while (budget > 0) {
       this.checkInterrupts();
       if (this.waiting) {

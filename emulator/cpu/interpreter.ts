@@ -10,7 +10,7 @@
  */
 import { INSTRUCTIONS } from '../isa/table';
 import * as arith from '../isa/arith';
-import { COUNT_SLOTS, ENTRY_BIT, ILLEGAL_OP, DecodeCache, DecodePage } from './decode-cache';
+import { BP_BIT, COUNT_SLOTS, ENTRY_BIT, ILLEGAL_OP, DecodeCache, DecodePage } from './decode-cache';
 import { RETRY, TRAP } from './signals';
 import type { Mmu } from './mmu';
 
@@ -42,7 +42,10 @@ export interface InterpreterHart {
   pc: number;
   retired: number;
   exit: Exit;
-  readonly breakpoints: ReadonlySet<number>;
+  /** `stamp` identifies the set's current state (see BreakpointSet). */
+  readonly breakpoints: ReadonlySet<number> & { readonly stamp: number };
+  /** Marks the hart's breakpoints on `page`, fetched at virtual page `vpage` (BP_BIT). */
+  markBreakpoints(page: DecodePage, vpage: number): void;
   exception(cause: number, tval: number): unknown;
   illegal(word: number): unknown;
   takePendingTrap(): void;
@@ -72,7 +75,7 @@ function jump(t) { if (t & 3) throw h.exception(0, t); return t; }
 return function run(limit, slow, yieldToJit) {
   const x = h.x, m = mem;
   const bps = h.breakpoints;
-  const bpOn = !slow && bps.size > 0;
+  const bpOn = !slow && bps.size > 0, bpStamp = bps.stamp;
   let pc = h.pc | 0, n = 0, vpage = -1, page = EMPTY, d = EMPTY.slots, n0 = 0, pw = 0;
   h.exit = ${Exit.Limit};
   try {
@@ -80,13 +83,20 @@ return function run(limit, slow, yieldToJit) {
       if ((pc >>> 12) !== vpage) {
         page.heat += n - n0;
         page = m.fetchPage(pc >>> 0); d = page.slots; vpage = pc >>> 12; n0 = n; pw = page.ramOffset >>> 2;
+        // Breakpoints are marked in the decoded entries (BP_BIT), per set and virtual page.
+        if (bpOn && (page.bpStamp !== bpStamp || page.bpVpage !== vpage)) h.markBreakpoints(page, vpage);
       }
-      if (bpOn && bps.has(pc >>> 0)) { h.exit = ${Exit.Breakpoint}; break; }
       const i = (pc >>> 1) & 2046;
       let e = d[i], imm = d[i + 1];
-      if (e === 0) { e = cache.fill(page, i >>> 1); imm = d[i + 1]; }
-      // An entry of compiled code: hand back to the JIT's dispatcher (after at least one instruction).
-      else if ((e & ${ENTRY_BIT}) !== 0 && yieldToJit === true && n !== 0) { h.exit = ${Exit.Yield}; break; }
+      if (e === 0) {
+        e = cache.fill(page, i >>> 1); imm = d[i + 1];
+        if ((e & ${BP_BIT}) !== 0 && bpOn && bps.has(pc >>> 0)) { h.exit = ${Exit.Breakpoint}; break; }
+      } else if ((e & ${ENTRY_BIT | BP_BIT}) !== 0) {
+        // A breakpoint of this hart: stop before the instruction.
+        if ((e & ${BP_BIT}) !== 0 && bpOn && bps.has(pc >>> 0)) { h.exit = ${Exit.Breakpoint}; break; }
+        // An entry of compiled code: hand back to the JIT's dispatcher (after at least one instruction).
+        if ((e & ${ENTRY_BIT}) !== 0 && yieldToJit === true && n !== 0) { h.exit = ${Exit.Yield}; break; }
+      }
       const rd = (e >>> 8) & 63, rs1 = (e >>> 14) & 31, rs2 = (e >>> 19) & 31;
       switch (e & 255) {
 ${cases.join('\n')}

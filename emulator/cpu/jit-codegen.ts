@@ -23,10 +23,12 @@
  * becomes a label of its own and the chain is split there.
  *
  * Guest registers are JavaScript locals (int32 throughout) within a chain: each
- * chain loads the registers it reads when it is entered, and every write goes
- * through to the register array at once. So no register is live across the
- * dispatch or at an exit, which keeps V8's SSA form (and its compile time) small;
- * the stores are cheap. Instructions retired are counted per basic block
+ * chain loads the registers it reads when it is entered. In a chain without loops
+ * every write goes through to the register array at once; a chain with loops
+ * keeps the registers it writes in locals (loaded on entry too) and stores them
+ * back at each of its exits and when an exception leaves it (a try/catch around
+ * the chain), so a loop does no register stores. Either way no register is live
+ * across the dispatch, which keeps V8's SSA form (and its compile time) small. Instructions retired are counted per basic block
  * (`$n`); before an instruction that can raise an exception, `$at` holds its word
  * and its offset in the block, so a trap is precise. The budget is checked at the
  * dispatch and at every loop head, and no path runs more than MAX_RUN
@@ -37,8 +39,9 @@
  * arithmetic stays on paths that run.
  */
 import { InsnDef, INSTRUCTIONS } from '../isa/table';
-import { CODE_LINE_SHIFT, COUNT_SLOTS, DecodePage, ILLEGAL_OP, JIT_BIT } from './decode-cache';
+import { BP_BIT, CODE_LINE_SHIFT, COUNT_SLOTS, DecodePage, ILLEGAL_OP, JIT_BIT } from './decode-cache';
 import { Exit } from './interpreter';
+import { WATCH_LOAD, WATCH_STORE } from './mmu';
 
 /** Longest straight run of instructions between two budget checks. */
 export const MAX_RUN = 128;
@@ -60,7 +63,7 @@ export interface RegionInput {
   readonly pages: readonly DecodePage[];
   /** Virtual address of the first page (int32). */
   readonly vbase: number;
-  /** Global word (page * 1024 + word) where the region is first entered. */
+  /** Global word (page * 1024 + word) where compiling was decided (not made an entry point). */
   readonly entry: number;
   /** Block-end execution counts (DecodeCache.counts). */
   readonly counts: Int32Array;
@@ -105,6 +108,8 @@ interface Insn {
 
 const REG = /x\[(rd|rs1|rs2)\]/g;
 const OPERAND = /\b(rd|rs1|rs2|imm)\b/g;
+/** Stands for a chain's register write-back in its code until the chain is complete. */
+const WB = '\u0001WB\u0001';
 
 const hex = (v: number) => (v < 0 ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
 
@@ -116,7 +121,7 @@ const hex = (v: number) => (v < 0 ? `-0x${(-v).toString(16)}` : `0x${v.toString(
  * to a register is marked int32 (`| 0`, free at run time), which keeps V8 from
  * giving the locals a tagged representation where a call's result flows in.
  */
-function bindOperands(sem: string, s: Slot, reads: Set<number>, written: Set<number>): string | undefined {
+function bindOperands(sem: string, s: Slot, reads: Set<number>, written: Set<number>, through = true): string | undefined {
   const regs = sem.replace(REG, (whole, name: string, offset: number) => {
     const r = name === 'rd' ? s.rd : name === 'rs1' ? s.rs1 : s.rs2;
     const assigned = /^\s*=[^=]/.test(sem.slice(offset + whole.length));
@@ -130,7 +135,7 @@ function bindOperands(sem: string, s: Slot, reads: Set<number>, written: Set<num
   if (/\bx\[/.test(regs)) return undefined;
   return regs
     .replace(/\b(r\d+) = ([^;]+);/g, (_m, r: string, e: string) =>
-      r === 'r32' ? `${r} = (${e}) | 0;` : `${r} = (${e}) | 0; x[${r.slice(1)}] = ${r};`,
+      r === 'r32' || !through ? `${r} = (${e}) | 0;` : `${r} = (${e}) | 0; x[${r.slice(1)}] = ${r};`,
     )
     .replace(OPERAND, (name: string) =>
       name === 'imm' ? `(${hex(s.imm)})` : String(name === 'rd' ? s.rd : name === 'rs1' ? s.rs1 : s.rs2),
@@ -179,7 +184,7 @@ const INLINE_STORES: Record<string, { view: string; shift: number; align: number
 function inlineMemory(code: string, ram: RamShape): string {
   const base = ram.base | 0;
   for (;;) {
-    const m = /\bm\.(lw|lhu|lh|lbu|lb|sw|sh|sb)\(/.exec(code);
+    const m = /\bm\.(lw|lhu|lh|lbu|lb|sw|sh|sb|amoAddress|amoLoad|amoStore|loadReserved)\(/.exec(code);
     if (!m) return code;
     const open = m.index + m[0].length;
     let depth = 1;
@@ -194,14 +199,31 @@ function inlineMemory(code: string, ram: RamShape): string {
       `DT === 0 && (o = (a - ${hex(base)}) >>> 0) <= ${hex(ram.size - size)}${align ? ` && (o & ${align}) === 0` : ''}`;
     let rep: string;
     const load = INLINE_LOADS[fn];
-    if (load) {
+    if (fn === 'amoAddress') {
+      // The AMO's word (its RAM offset, see Mmu.amoAddress): aligned RAM, no watch, no decoded code on its line.
+      // (The AMO's own block declares `a`: its operand, a register, is read twice instead.)
+      const r = args[0];
+      if (!/^(r\d+|0)$/.test(r)) throw new Error(`jit: unexpected AMO operand ${r}`);
       rep =
-        `(a = ${args[0]}, ${ok(load.size, load.align)} && W[o >>> 12] === 0 ` +
+        `(DT === 0 && (o = (${r} - ${hex(base)}) >>> 0) <= ${hex(ram.size - 4)} && (o & 3) === 0 && ` +
+        `(W[o >>> 12] | CL[o >>> ${CODE_LINE_SHIFT}]) === 0 ? o : M_amoAddress(${r}))`;
+    } else if (fn === 'amoLoad') {
+      // Compiled code runs in fast mode only, where amoLoad is the read alone.
+      rep = `R32[(${args[0]}) >>> 2]`;
+    } else if (fn === 'amoStore') {
+      rep = `M_amoStore(${args[0]}, ${args[1]})`;
+    } else if (fn === 'loadReserved') {
+      rep =
+        `(a = ${args[0]}, ${ok(4, 3)} && (W[o >>> 12] & ${WATCH_LOAD}) === 0 ` +
+        `? (m.reservation = a >>> 0, R32[o >>> 2]) : M_loadReserved(a))`;
+    } else if (load) {
+      rep =
+        `(a = ${args[0]}, ${ok(load.size, load.align)} && (W[o >>> 12] & ${WATCH_LOAD}) === 0 ` +
         `? ${load.wrap(`${load.view}[o${load.shift ? ` >>> ${load.shift}` : ''}]`)} : M_${fn}(a))`;
     } else {
       const st = INLINE_STORES[fn];
       rep =
-        `(a = ${args[0]}, v = ${args[1]}, ${ok(st.size, st.align)} && (W[o >>> 12] | CL[o >>> ${CODE_LINE_SHIFT}]) === 0 ` +
+        `(a = ${args[0]}, v = ${args[1]}, ${ok(st.size, st.align)} && ((W[o >>> 12] & ${WATCH_STORE}) | CL[o >>> ${CODE_LINE_SHIFT}]) === 0 ` +
         `? (${st.view}[o${st.shift ? ` >>> ${st.shift}` : ''}] = v) : M_${fn}(a, v))`;
     }
     code = code.slice(0, m.index) + rep + code.slice(i);
@@ -266,8 +288,8 @@ export function generateRegion(input: RegionInput): RegionCode | undefined {
     for (let k = g; k <= end; k++) hot[k] = take;
     g = end + 1;
   }
-  // Words another region already holds are left to it.
-  for (let g = 0; g < span; g++) if (hot[g] && pages[g >>> 10].slots[2 * (g & 1023)] & JIT_BIT) hot[g] = false;
+  // Words another region already holds are left to it; breakpointed words to the interpreter.
+  for (let g = 0; g < span; g++) if (hot[g] && pages[g >>> 10].slots[2 * (g & 1023)] & (JIT_BIT | BP_BIT)) hot[g] = false;
   const included = (g: number) => g >= 0 && g < span && hot[g];
 
   // Instructions.
@@ -298,7 +320,9 @@ export function generateRegion(input: RegionInput): RegionCode | undefined {
 
   // External entry points (labels).
   const labels = new Set<number>();
-  if (included(input.entry)) labels.add(input.entry);
+  // (Not the word where compiling was decided: it is wherever the interpreter happened
+  // to be, often inside a loop, and a label there would split the loop. The
+  // interpreter runs on to the next label.)
   for (let p = 0; p < pages.length; p++) for (const w of pages[p].missed ?? []) if (included(p * 1024 + w)) labels.add(p * 1024 + w);
   for (const ins of insns.values()) {
     const g = ins.g;
@@ -362,12 +386,14 @@ export function generateRegion(input: RegionInput): RegionCode | undefined {
     writes: Set<number>;
     /** Labels it may go to directly. */
     succ: Set<number>;
+    /** Registers stay in locals until an exit (else every write goes through). */
+    lazy: boolean;
   }
   const chainCode: ChainCode[] = [];
   let succ = new Set<number>();
   let out: string[] = [];
   const emit = (s: string) => out.push(s);
-  const leave = (target: number, e: Exit) => `N = n; PCX = ${hex(target)}; return ${~e};`;
+  const leave = (target: number, e: Exit) => `${WB}N = n; PCX = ${hex(target)}; return ${~e};`;
 
   /** Code that moves control to `target` (global word `tg` when compiled) from word `from`. */
   const jumpTo = (target: number, tg: number, chain: Set<number>, st: Structure, from: number, page: number): string => {
@@ -378,7 +404,7 @@ export function generateRegion(input: RegionInput): RegionCode | undefined {
     const check = crossCheck(target, page);
     if (tg >= 0 && labelOf[tg] >= 0) {
       succ.add(labelOf[tg]);
-      return `${check}l = ${labelOf[tg]}; continue local;`;
+      return `${check}${WB}l = ${labelOf[tg]}; continue local;`;
     }
     return leave(target, spanWord(target) >= 0 ? Exit.Miss : Exit.Leave);
   };
@@ -391,6 +417,9 @@ export function generateRegion(input: RegionInput): RegionCode | undefined {
 
   for (const c of chains) {
     const st = structures.get(c[0])!;
+    // Chains with loops keep registers in locals (written back at exits); the others
+    // write each register through to the array.
+    const lazy = st.loops.length > 0;
     const inChain = new Set(c);
     const reads = new Set<number>();
     const writes = new Set<number>();
@@ -448,31 +477,31 @@ export function generateRegion(input: RegionInput): RegionCode | undefined {
           emit(`${flush()}${leave(ins.pc, Exit.Retry)}`);
           break;
         case Kind.Plain: {
-          let sem = bindOperands(d!.sem, s, reads, writes)!;
-          if (input.ram && (d!.memory === 'load' || d!.memory === 'store')) sem = inlineMemory(sem, input.ram);
+          let sem = bindOperands(d!.sem, s, reads, writes, !lazy)!;
+          if (input.ram && d!.memory) sem = inlineMemory(sem, input.ram);
           const pcSet = /\bpc\b/.test(sem) ? `pc = ${hex(ins.pc)}; ` : '';
           emit(`${ins.throws ? at() : ''}${pcSet}${sem}`);
           run++;
           break;
         }
         case Kind.Branch: {
-          const cond = bindOperands(d!.cond!, s, reads, writes)!;
+          const cond = bindOperands(d!.cond!, s, reads, writes, !lazy)!;
           emit(`${flush(1)}if (${cond}) { ${jumpTo(ins.target, ins.tg, inChain, st, g, page)} }`);
           break;
         }
         case Kind.Jal: {
-          const sem = bindOperands(d!.sem, s, reads, writes)!;
+          const sem = bindOperands(d!.sem, s, reads, writes, !lazy)!;
           emit(`pc = ${hex(ins.pc)}; ${sem} ${flush(1)}${jumpTo(ins.target, ins.tg, inChain, st, g, page)}`);
           break;
         }
         case Kind.Jalr: {
-          const sem = bindOperands(d!.sem, s, reads, writes)!;
+          const sem = bindOperands(d!.sem, s, reads, writes, !lazy)!;
           const check =
             pages.length > 1
               ? `if (m.fetchTranslate && m.peekFetchPage(pc >>> 0) !== P[((pc - ${hex(vbase)}) >>> 12)]) return ${~Exit.Leave}; `
               : '';
           emit(
-            `${at()}pc = ${hex(ins.pc)}; ${sem} ${flush(1)}N = n; PCX = pc; ` +
+            `${at()}pc = ${hex(ins.pc)}; ${sem} ${flush(1)}${WB}N = n; PCX = pc; ` +
               `if (((pc - ${hex(vbase)}) >>> 0) < ${hex(span * 4)}) { ${check}l = LBL[(pc - ${hex(vbase)}) >>> 2]; continue local; } return ${~Exit.Leave};`,
           );
           break;
@@ -492,11 +521,18 @@ export function generateRegion(input: RegionInput): RegionCode | undefined {
       const nextPc = pcOf(next);
       if (included(next) && labelOf[next] >= 0) {
         succ.add(labelOf[next]);
-        emit(`${flush()}${crossCheck(nextPc, last >>> 10)}l = ${labelOf[next]}; continue local;`);
+        emit(`${flush()}${crossCheck(nextPc, last >>> 10)}${WB}l = ${labelOf[next]}; continue local;`);
       }
       else emit(`${flush()}${leave(nextPc, spanWord(nextPc) >= 0 ? Exit.Miss : Exit.Leave)}`);
     }
-    chainCode.push({ label: labelOf[c[0]], body: out.join('\n      '), reads, writes, succ });
+    // Registers live in locals for the whole chain: loaded when it is entered (those it
+    // writes too, so that a write-back never stores a stale local), stored back at its
+    // exits and when an exception leaves it (the locals then hold the state before the
+    // instruction that raised it).
+    const wb = [...writes].sort((p, q) => p - q).map((r) => `x[${r}] = r${r}; `).join('');
+    let body = out.join('\n      ').split(WB).join(lazy ? wb : '');
+    if (lazy && wb) body = `try {\n      ${body}\n      } catch (err) { ${wb}throw err; }`;
+    chainCode.push({ label: labelOf[c[0]], body, reads, writes, succ, lazy });
   }
 
   // Clusters: the strongly connected components of the chains' direct jumps, each one
@@ -510,7 +546,8 @@ export function generateRegion(input: RegionInput): RegionCode | undefined {
       clusterOf[cc.label] = k;
       for (const r of cc.reads) regs.add(r);
       for (const r of cc.writes) regs.add(r);
-      const loads = [...cc.reads].sort((p, q) => p - q).map((r) => `r${r} = x[${r}];`).join(' ');
+      const loaded = cc.lazy ? new Set([...cc.reads, ...cc.writes]) : cc.reads;
+      const loads = [...loaded].sort((p, q) => p - q).map((r) => `r${r} = x[${r}];`).join(' ');
       return `    case ${cc.label}: {${loads ? ` ${loads}` : ''}\n      ${cc.body}\n    }`;
     });
     const decl = [...regs].sort((p, q) => p - q).map((r) => `, r${r} = 0`).join('');
@@ -533,6 +570,9 @@ function M_lbu(a) { return m.lbu(a); }
 function M_sw(a, v) { m.sw(a, v); }
 function M_sh(a, v) { m.sh(a, v); }
 function M_sb(a, v) { m.sb(a, v); }
+function M_amoAddress(a) { return m.amoAddress(a); }
+function M_loadReserved(a) { return m.loadReserved(a); }
+function M_amoStore(o, v) { R32[o >>> 2] = v; if ((CL[o >>> ${CODE_LINE_SHIFT}] | (m.reservation !== -1 ? 1 : 0)) !== 0) m.amoStore(o, v); }
 ${fns.join('\n')}
 const F = [${labelWords.map((_, i) => `k${clusterOf[i]}`).join(', ')}];
 return function region(limit, pc0) {

@@ -29,14 +29,16 @@
  * writes and sfence.vma need no flush. A store that would change a word of
  * compiled code is retried in slow mode before it happens (Mmu.codeStore), which
  * drops the region: compiled code never runs on after its own code changed, and
- * `fence.i` has nothing to do. Pages holding breakpoints are interpreted.
+ * `fence.i` has nothing to do. Breakpointed words are marked in their decoded
+ * entries and left out of regions (a region exits to the interpreter before one);
+ * a change of the marks drops the page's regions.
  *
  * Only hot pages are compiled (`JitOptions.hotThreshold` instructions interpreted
  * on a page), and the source of all regions of one bus is bounded
  * (`maxSourceBytes`; beyond it every region is dropped and recompiled when hot).
  */
 import * as arith from '../isa/arith';
-import { CompiledRegion, DecodeCache, DecodePage, ENTRY_BIT, JIT_BIT } from './decode-cache';
+import { BP_BIT, CompiledRegion, DecodeCache, DecodePage, ENTRY_BIT, JIT_BIT } from './decode-cache';
 import { Exit, InterpreterHart, RunFunction } from './interpreter';
 import { HOT_BLOCK, generateRegion } from './jit-codegen';
 import { RETRY, TRAP } from './signals';
@@ -64,9 +66,7 @@ export const JIT_DEFAULTS: JitOptions = {
 };
 
 /** What compiled code touches on the hart (beyond the interpreter's needs). */
-export interface JitHart extends InterpreterHart {
-  readonly breakpoints: ReadonlySet<number> & { readonly version?: number };
-}
+export type JitHart = InterpreterHart;
 
 type RegionFn = (limit: number, pc: number) => number;
 
@@ -229,8 +229,6 @@ function ripe(p: DecodePage, opts: JitOptions): boolean {
 export class Jit {
   /** Dispatcher counters (for statistics and tuning). */
   readonly stats = { regionRuns: 0, interpreterRuns: 0, misses: 0, interpreted: 0 };
-  private bpVersion = -1;
-  private bpPages = new Set<number>();
   readonly store: JitStore;
   private readonly slot: number;
 
@@ -245,14 +243,22 @@ export class Jit {
     this.slot = this.store.newSlot();
   }
 
-  private breakpointPage(pc: number): boolean {
-    const bps = this.h.breakpoints;
-    const version = bps.version ?? -2;
-    if (version !== this.bpVersion || version === -2) {
-      this.bpVersion = version;
-      this.bpPages = new Set([...bps].map((a) => a >>> 12));
+  /**
+   * With breakpoints set: makes sure every page of region `r` carries this hart's
+   * breakpoint marks (which may drop the region). False when `r` is gone.
+   */
+  private marked(r: Region): boolean {
+    const stamp = this.h.breakpoints.stamp;
+    const vp0 = r.vbase >>> 12;
+    for (let k = 0; k < r.pages.length; k++) {
+      const p = r.pages[k];
+      const vp = (vp0 + k) & 0xfffff;
+      if (p.bpStamp !== stamp || p.bpVpage !== vp) {
+        this.h.markBreakpoints(p, vp);
+        if (!p.regions.includes(r)) return false;
+      }
     }
-    return this.bpPages.has(pc >>> 12);
+    return true;
   }
 
   private fn(r: Region): RegionFn {
@@ -272,16 +278,29 @@ export class Jit {
   run(limit: number): number {
     const h = this.h, m = this.m, opts = this.store.options, stats = this.stats;
     let n = 0;
+    // Whether compiled code just left for h.pc (a miss there is worth noting; a run
+    // slice or a slow-mode step that ended in the middle of compiled code is not).
+    let left = false;
     while (n < limit) {
       const pc = h.pc;
+      const fromRegion = left;
+      left = false;
       const page = m.peekFetchPage(pc, true); // undefined: the interpreter raises the fetch fault
-      if (page !== undefined && !(h.breakpoints.size > 0 && this.breakpointPage(pc))) {
+      if (page !== undefined) {
+        // Regions leave out breakpointed words (BP_BIT); with breakpoints set, a region is
+        // entered only when the marks of all its pages are this hart's.
+        const bpOn = h.breakpoints.size > 0;
+        if (bpOn && (page.bpStamp !== h.breakpoints.stamp || page.bpVpage !== pc >>> 12)) h.markBreakpoints(page, pc >>> 12);
         const r = page.regions.length ? this.regionAt(page, pc) : undefined;
+        if (r !== undefined && bpOn && !this.marked(r)) continue;
         if (r !== undefined) {
           stats.regionRuns++;
           n += this.fn(r)(limit - n, pc | 0);
           let e = h.exit;
-          if (e === Exit.Leave || e === Exit.Miss) continue; // (a miss may be another region's entry)
+          if (e === Exit.Leave || e === Exit.Miss) {
+            left = true;
+            continue; // (a miss may be another region's entry)
+          }
           if (e === Exit.LimitLabel) {
             // The budget check at the dispatch leaves the label in h.pc.
             h.pc = (r.vbase + r.labelWords[h.pc] * 4) >>> 0;
@@ -294,8 +313,11 @@ export class Jit {
           }
           return n; // Trap, Retry
         }
-        if (page.regions.length) {
-          // Compiled code of this page has no entry here: note it for a recompile.
+        if (fromRegion && page.regions.length && (page.slots[2 * ((pc >>> 2) & 1023)] & BP_BIT) === 0) {
+          // Compiled code left for a word of this page's compiled code that has no entry
+          // here: note it for a recompile. (Elsewhere, the interpreter runs on to the next
+          // entry point: labels split the compiled code, so they are not added for
+          // where a run slice happened to end.)
           stats.misses++;
           const w = (pc >>> 2) & 1023;
           (page.missed ??= new Set()).add(w);

@@ -53,6 +53,8 @@ export class Mmu {
   readonly watch: Uint8Array;
   /** Exact watched addresses (physical), consulted only on watched pages. */
   readonly watchRanges: Array<{ pa: number; size: number; access: number }> = [];
+  /** The watched ranges in RAM: [first offset, end offset (exclusive), WATCH_* flags] per range. */
+  private watchOffsets: number[] = [];
 
   private readonly tlbs = [new Tlb(), new Tlb(), new Tlb()];
   /** Whether loads/stores are translated, and with which privilege (MPRV applied). */
@@ -161,33 +163,37 @@ export class Mmu {
 
   // ---- atomics -----------------------------------------------------------
 
-  /** Physical address of an AMO's word; AMOs must be aligned and are store accesses. */
+  /**
+   * The word an AMO works on, as a handle for amoLoad/amoStore: its RAM offset (a
+   * small integer, where a physical address above 2^31 would be a heap number on
+   * every call). AMOs must be aligned and are store accesses.
+   */
   amoAddress(va: number): number {
     va >>>= 0;
     if (va & 3) throw this.hart.exception(Cause.StoreMisaligned, va);
     const pa = this.dataTranslate ? this.translate(va, Access.Store) : va;
     const o = this.bus.ramOffset(pa, 4);
     if (o < 0) throw this.hart.exception(Cause.StoreAccessFault, va);
-    if (!this.hart.slow && (this.watch[o >>> 12] || this.code.coversCompiled(o, 4))) throw RETRY;
-    return pa;
+    if (!this.hart.slow && ((this.watch[o >>> 12] && this.watched(o, 4, WATCH_LOAD | WATCH_STORE)) || this.code.coversCompiled(o, 4))) throw RETRY;
+    return o | 0;
   }
-  amoLoad(pa: number): number {
-    const v = this.ram32[(pa - this.ramBase) >>> 2];
-    if (this.hart.slow) this.checkWatch(pa, 4, Access.Load, v);
+  amoLoad(o: number): number {
+    const v = this.ram32[o >>> 2];
+    if (this.hart.slow) this.checkWatch(this.ramBase + o, 4, Access.Load, v);
     return v;
   }
-  amoStore(pa: number, v: number): void {
-    const o = (pa - this.ramBase) >>> 0;
+  amoStore(o: number, v: number): void {
     this.ram32[o >>> 2] = v;
     if (this.code.codeLines[o >>> CODE_LINE_SHIFT]) this.code.written(o, 4);
-    if (this.reservation === pa) this.reservation = -1;
-    if (this.hart.slow) this.checkWatch(pa, 4, Access.Store, v);
+    if (this.reservation === this.ramBase + o) this.reservation = -1;
+    if (this.hart.slow) this.checkWatch(this.ramBase + o, 4, Access.Store, v);
   }
   loadReserved(va: number): number {
     va >>>= 0;
     if (va & 3) throw this.hart.exception(Cause.LoadMisaligned, va);
     const pa = this.dataTranslate ? this.translate(va, Access.Load) : va;
-    const v = this.loadPhysical(pa, 4, va, Access.Load) | 0;
+    const o = this.bus.ramOffset(pa, 4);
+    const v = o >= 0 && !(this.watch[o >>> 12] && this.watched(o, 4, WATCH_LOAD)) ? this.ram32[o >>> 2] : this.loadPhysical(pa, 4, va, Access.Load) | 0;
     this.reservation = pa;
     return v;
   }
@@ -196,13 +202,18 @@ export class Mmu {
     if (va & 3) throw this.hart.exception(Cause.StoreMisaligned, va);
     const pa = this.dataTranslate ? this.translate(va, Access.Store) : va;
     const ok = this.reservation === pa;
-    // Retry (before the reservation is dropped) a store that would change compiled code.
-    if (ok && !this.hart.slow) {
-      const o = this.bus.ramOffset(pa, 4);
-      if (o >= 0 && this.code.coversCompiled(o, 4)) throw RETRY;
-    }
+    const o = this.bus.ramOffset(pa, 4);
+    const watched = o >= 0 && this.watch[o >>> 12] !== 0 && this.watched(o, 4, WATCH_STORE);
+    // Retry, before the reservation is dropped, a store that must run in slow mode (MMIO,
+    // a watched word) or would change compiled code.
+    if (ok && !this.hart.slow && (o < 0 || watched || this.code.coversCompiled(o, 4))) throw RETRY;
     this.reservation = -1;
     if (!ok) return 1;
+    if (o >= 0 && !watched) {
+      this.ram32[o >>> 2] = v;
+      if (this.code.codeLines[o >>> CODE_LINE_SHIFT]) this.code.written(o, 4);
+      return 0;
+    }
     this.storePhysical(pa, 4, v, va);
     return 0;
   }
@@ -265,8 +276,27 @@ export class Mmu {
       o = (va - this.ramBase) >>> 0;
       if (o > this.ramSize - size) return -1;
     }
-    if (this.watch[o >>> 12]) return -1;
+    // On a watched page, only an access to a watched location takes the slow path
+    // (Access.Load and Access.Store are WATCH_LOAD and WATCH_STORE).
+    if (this.watch[o >>> 12] !== 0 && this.watchedAccess(o, size, access)) return -1;
     return o;
+  }
+
+  /** The rare case of ramOffsetFor, out of line: an access to a watched page. */
+  private watchedAccess(o: number, size: number, access: Access): boolean {
+    return (this.watch[o >>> 12] & access) !== 0 && this.watched(o, size, access);
+  }
+
+  /**
+   * Whether an access of `size` bytes at RAM offset `o` touches a location watched for
+   * one of `flags` (WATCH_*).
+   */
+  watched(o: number, size: number, flags: number): boolean {
+    const w = this.watchOffsets;
+    for (let k = 0; k < w.length; k += 3) {
+      if ((w[k + 2] & flags) !== 0 && o < w[k + 1] && w[k] < o + size) return true;
+    }
+    return false;
   }
 
   /** Translates `va` for `access` at the current data/fetch privilege; fills the TLB. */
@@ -422,12 +452,15 @@ export class Mmu {
 
   private rebuildWatchPages(): void {
     this.watch.fill(0);
+    const offsets: number[] = [];
     for (const w of this.watchRanges) {
       const first = this.bus.ramOffset(w.pa, 1);
       if (first < 0) continue;
       const last = Math.min(first + w.size - 1, this.ramSize - 1);
       for (let n = first >>> 12; n <= last >>> 12; n++) this.watch[n] |= w.access;
+      offsets.push(first, last + 1, w.access);
     }
+    this.watchOffsets = offsets;
   }
 
   // ---- debugger access (no side effects on guest state) ----------------------

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { Access } from '../../emulator/cpu/constants';
 import type { Hart, Tier } from '../../emulator/cpu/hart';
-import { WATCH_STORE } from '../../emulator/cpu/mmu';
+import { WATCH_LOAD, WATCH_STORE } from '../../emulator/cpu/mmu';
 import { VirtMachine } from '../../emulator/system/virt-machine';
 import { RAM, X, b, csr, i, jal, li, machine, pass, r, s, sys } from '../cpu/program';
 
@@ -220,6 +220,165 @@ describe('JIT tier against the interpreter', function () {
     assert.deepEqual(hits[1].seen, hits[0].seen);
     assert.deepEqual(hits[1].final, hits[0].final);
     assert.ok(compiled(hits[1].vm));
+  });
+
+  it('runs a hot loop compiled on a page that holds breakpoints elsewhere, and still stops at them', () => {
+    // The breakpoints are on the page of the loop, at words the loop never runs; one
+    // (word 10) is on the way out.
+    const prog = countingLoop(100_000);
+    const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(prog, RAM, tier);
+      for (const k of [40, 41, 50, 10, 3]) vm.hart.breakpoints.add(RAM + k * 4);
+      const stop = vm.run(10_000_000);
+      const at = snapshot(vm);
+      vm.hart.step();
+      const end = vm.run(10_000_000);
+      return { stop, at, end, final: snapshot(vm), vm };
+    });
+    const [a, j] = results;
+    assert.deepEqual(a.stop, { kind: 'breakpoint', pc: RAM + 3 * 4 });
+    assert.deepEqual(a.end, { kind: 'breakpoint', pc: RAM + 10 * 4 });
+    assert.deepEqual(j.stop, a.stop);
+    assert.deepEqual(j.at, a.at);
+    assert.deepEqual(j.end, a.end);
+    assert.deepEqual(j.final, a.final);
+    const st = j.vm.hart.jitStats!;
+    assert.ok(compiled(j.vm));
+    assert.ok(st.interpreted < 20_000, `the loop ran compiled (${st.interpreted} instructions interpreted)`);
+  });
+
+  it('stops at a breakpoint on the second page of a region spanning a page boundary', () => {
+    // A loop across the boundary at RAM + 0x1000, reached by a jump; it runs compiled first.
+    const at = 1020; // word of the loop's head
+    const prog = new Array<number>(at + 12).fill(0x13);
+    prog.splice(0, 3, ...li(X.t2, 100_000), jal(0, (at - 2) * 4));
+    prog.splice(at, 7,
+      i('addi', X.a0, X.a0, 3), // 0xff0
+      r('xor', X.a2, X.a0, X.t2), // 0xff4
+      r('add', X.a1, X.a1, X.a2), // 0xff8
+      i('addi', X.a3, X.a3, 1), // 0xffc
+      i('addi', X.t2, X.t2, -1), // 0x1000
+      r('add', X.a4, X.a4, X.a0), // 0x1004: the breakpoint
+      b('bne', X.t2, 0, -24), // 0x1008
+    );
+    prog.splice(at + 7, 5, ...pass(), 0x13);
+    const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(prog, RAM, tier);
+      vm.run(50_000);
+      vm.hart.breakpoints.add(RAM + 0x1004);
+      const stops = [];
+      for (let k = 0; k < 3; k++) {
+        stops.push({ stop: vm.run(1_000_000), s: snapshot(vm) });
+        vm.hart.step();
+      }
+      vm.hart.breakpoints.delete(RAM + 0x1004);
+      const end = vm.run(10_000_000);
+      return { stops, end, final: snapshot(vm), vm };
+    });
+    const [a, j] = results;
+    assert.equal(a.stops[0].stop.kind, 'breakpoint');
+    assert.deepEqual(j.stops, a.stops);
+    assert.deepEqual(j.end, a.end);
+    assert.deepEqual(j.final, a.final);
+    assert.equal(a.end.kind, 'exit');
+    assert.ok(compiled(j.vm));
+  });
+
+  it('moves breakpoints between runs and stops where the interpreter does', () => {
+    const words = countingLoop(100_000);
+    const plan: Array<[number[], number]> = [[[6], 2], [[5, 7], 3], [[], 0], [[4], 1], [[8], 2]];
+    const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(words, RAM, tier);
+      vm.run(30_000);
+      const seen: unknown[] = [];
+      for (const [bps, stops] of plan) {
+        vm.hart.breakpoints.clear();
+        for (const k of bps) vm.hart.breakpoints.add(RAM + k * 4);
+        for (let n = 0; n < stops; n++) {
+          seen.push(vm.run(1_000_000), snapshot(vm));
+          vm.hart.step();
+        }
+        seen.push(vm.run(20_011), snapshot(vm));
+      }
+      vm.hart.breakpoints.clear();
+      seen.push(vm.run(10_000_000), snapshot(vm));
+      return { seen, vm };
+    });
+    assert.deepEqual(results[1].seen, results[0].seen);
+    assert.ok(compiled(results[1].vm));
+  });
+
+  it('keeps a breakpoint on a word the program rewrites (the mark survives the store)', () => {
+    const target = RAM + 0x100;
+    const patched = i('addi', X.a0, X.a0, 7);
+    const words = [
+      ...li(X.t0, target),
+      ...li(X.t1, patched),
+      i('addi', X.t2, 0, 300),
+      // loop (word 5):
+      s('sw', X.t1, X.t0, 0), // rewrite the subroutine's first word
+      jal(X.ra, target - (RAM + 6 * 4)),
+      i('addi', X.t2, X.t2, -1),
+      b('bne', X.t2, 0, -12),
+      ...pass(),
+    ];
+    const prog = [...words, ...new Array(0x40 - words.length).fill(0x13), i('addi', X.a0, X.a0, 1), i('jalr', 0, X.ra, 0)];
+    const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(prog, RAM, tier);
+      vm.hart.breakpoints.add(target);
+      const stops: unknown[] = [];
+      for (let k = 0; k < 1000; k++) {
+        const stop = vm.run(1_000_000);
+        stops.push(stop, vm.hart.retired);
+        if (stop.kind !== 'breakpoint') break;
+        vm.hart.step();
+      }
+      return { stops, final: snapshot(vm) };
+    });
+    assert.equal(results[0].stops.length, 2 * 301);
+    assert.deepEqual(results[1].stops, results[0].stops);
+    assert.deepEqual(results[1].final, results[0].final);
+    assert.equal(results[0].final.x[X.a0], 300 * 7);
+  });
+
+  it('stays in compiled code for accesses to a watched page that miss the watched words', () => {
+    const buf = RAM + 0x1000;
+    const words = [
+      ...li(X.t0, buf),
+      ...li(X.t2, 20_000),
+      // loop (word 4):
+      i('andi', X.t1, X.t2, 63),
+      i('slli', X.t1, X.t1, 2),
+      r('add', X.t1, X.t1, X.t0),
+      s('sw', X.t2, X.t1, 0),
+      i('lw', X.a1, X.t1, 4),
+      r('add', X.a0, X.a0, X.a1),
+      i('addi', X.t2, X.t2, -1),
+      b('bne', X.t2, 0, -28),
+      ...pass(),
+    ];
+    const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(words, RAM, tier);
+      const seen: number[] = [];
+      // Word 100 is never written; word 10 is, now and then; loads are watched at word 20.
+      vm.hart.mmu.addWatch(buf + 100 * 4, 8, WATCH_STORE);
+      vm.hart.mmu.addWatch(buf + 10 * 4, 4, WATCH_STORE);
+      vm.hart.mmu.addWatch(buf + 20 * 4, 4, WATCH_LOAD);
+      const onWatch = vm.onWatch.bind(vm);
+      vm.onWatch = (hart: Hart, pa: number, size: number, access: Access, value: number) => {
+        seen.push(hart.retired, hart.pc >>> 0, pa, access, value);
+        onWatch(hart, pa, size, access, value);
+      };
+      const stop = vm.run(10_000_000);
+      assert.equal(stop.kind, 'exit');
+      return { seen, final: snapshot(vm), vm };
+    });
+    assert.equal(results[0].seen.length, 5 * 2 * Math.ceil(20_000 / 64));
+    assert.deepEqual(results[1].seen, results[0].seen);
+    assert.deepEqual(results[1].final, results[0].final);
+    const st = results[1].vm.hart.jitStats!;
+    // Only the watched accesses leave compiled code (one region run each, about).
+    assert.ok(st.regionRuns < 3 * 2 * Math.ceil(20_000 / 64) + 50, `${st.regionRuns} region runs`);
   });
 
   it('takes interrupts at the same instructions (timer through the CLINT)', () => {
