@@ -2,8 +2,8 @@
  * Snapshots of a VM's RAM and vCPU state. The hypervisor takes one when it
  * creates a VM (after loading the image and the DTB) and restores it when the
  * VM restarts, so drivers come back in their initial state. Restoring copies
- * back the RAM that differs from the snapshot (and drops the decoded and
- * compiled code of exactly those bytes, so unchanged code stays warm).
+ * back the 4 KiB pages of RAM that differ from the snapshot (and drops the
+ * decoded and compiled code of those pages only, so unchanged code stays warm).
  *
  * Whole-system snapshots (emulator/system/system-snapshot.ts) use the full
  * hart state and the paged RAM images below.
@@ -200,9 +200,10 @@ export function capturePaged(mem: Uint8Array, like?: PagedImage): PagedImage {
 }
 
 /**
- * Makes `mem` equal to `image` (of the same length), writing only the words
- * that differ through `write(offset, bytes)` (runs of them; a write there must
- * keep caches coherent). Returns the bytes written.
+ * Makes `mem` equal to `image` (of the same length), writing only the 4 KiB
+ * pages that differ through `write(offset, bytes)` (consecutive ones in one
+ * call; a write there must keep caches coherent, so code on unchanged pages
+ * stays decoded and compiled). Returns the bytes written.
  */
 export function restoreDiff(mem: Uint8Array, image: Uint8Array | PagedImage, write: (offset: number, bytes: Uint8Array) => void): number {
   if (image.length !== mem.length) throw new RangeError(`image of ${image.length} bytes for a memory of ${mem.length}`);
@@ -214,32 +215,17 @@ export function restoreDiff(mem: Uint8Array, image: Uint8Array | PagedImage, wri
     const want = whole ?? (image as PagedImage).chunks[i];
     const base = whole ? off : 0;
     if (rangesEqual(want, base, m, off, n)) continue;
-    for (let p = 0; p < n; p += IMAGE_PAGE) {
-      const pn = Math.min(n - p, IMAGE_PAGE);
-      if (rangesEqual(want, base + p, m, off + p, pn)) continue;
-      written += restoreRuns(mem, off + p, want, base + p, pn, write);
+    let run = -1; // start (within the chunk) of the differing pages not written yet
+    for (let p = 0; p <= n; p += IMAGE_PAGE) {
+      const differs = p < n && !rangesEqual(want, base + p, m, off + p, Math.min(n - p, IMAGE_PAGE));
+      if (differs && run < 0) run = p;
+      if (!differs && run >= 0) {
+        const end = Math.min(n, p);
+        write(off + run, want.subarray(base + run, base + end));
+        written += end - run;
+        run = -1;
+      }
     }
-  }
-  return written;
-}
-
-/** Writes the runs of differing words of one page (gaps under 32 bytes merged), so code next to changed data stays decoded. */
-function restoreRuns(mem: Uint8Array, at: number, want: Uint8Array, from: number, n: number, write: (offset: number, bytes: Uint8Array) => void): number {
-  let written = 0;
-  let k = 0;
-  while (k < n) {
-    while (k < n && mem[at + k] === want[from + k]) k++;
-    if (k >= n) break;
-    const start = k & ~3;
-    let last = k;
-    for (let j = k; j < n; j++) {
-      if (mem[at + j] !== want[from + j]) last = j;
-      else if (j - last >= 32) break;
-    }
-    const stop = Math.min(n, (last | 3) + 1);
-    write(at + start, want.subarray(from + start, from + stop));
-    written += stop - start;
-    k = stop;
   }
   return written;
 }

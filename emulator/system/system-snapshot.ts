@@ -10,7 +10,7 @@
  * Restoring writes the captured contents back into the very objects they
  * came from (emulator/hypervisor/state-capture.ts), so closures the event
  * queue holds (a device completion, a restart) stay valid. RAM and disks are
- * restored by difference: only bytes that changed are written, and only
+ * restored by difference: only pages that changed are written, and only
  * their decoded/compiled code is dropped (through Bus.loadBytes, which keeps
  * the decode caches coherent); code that did not change stays warm.
  *

@@ -145,23 +145,24 @@ describe('whole-system snapshots and checkpointed fault runs', function () {
     assert.ok(checkpointTimes({ warmupMs: 10, windowMs: 120, observeMs: 4, maxMs: 400 }).length <= 33);
   });
 
-  it('restores memory by difference: only the words that changed are written', () => {
+  it('restores memory by difference: only the pages that changed are written, neighbours in one write', () => {
     const mem = new Uint8Array(200 * 1024);
     for (let i = 0; i < mem.length; i++) mem[i] = (i * 7) & 0xff;
     const image = capturePaged(mem);
     const same = capturePaged(mem, image);
     assert.ok(same.chunks.every((c, i) => c === image.chunks[i]), 'equal chunks are shared');
     mem[5] ^= 1;
-    mem[70000] ^= 0x80;
-    mem[70003] ^= 0x80;
+    mem[70000] ^= 0x80; // page 17
+    mem[73800] ^= 0x80; // page 18: merged with 17
     mem[mem.length - 1] ^= 2;
     const writes: [number, number][] = [];
     const n = restoreDiff(mem, image, (off, bytes) => {
       writes.push([off, bytes.length]);
       mem.set(bytes, off);
     });
-    assert.deepStrictEqual(writes, [[4, 4], [70000, 4], [mem.length - 4, 4]]);
-    assert.strictEqual(n, 12);
+    assert.deepStrictEqual(writes, [[0, 4096], [17 * 4096, 8192], [mem.length - 4096, 4096]]);
+    assert.strictEqual(n, 4 * 4096);
+    assert.ok(Buffer.from(mem).equals(Buffer.concat(image.chunks)), 'memory equals the image again');
     assert.strictEqual(restoreDiff(mem, image, () => assert.fail('nothing differs')), 0);
   });
 });
