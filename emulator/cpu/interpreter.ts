@@ -5,8 +5,9 @@
  *
  * run(limit, slow) executes up to `limit` instructions and returns how many retired.
  * It leaves `h.exit` saying why it returned (see Exit). In fast mode, `sync`
- * instructions, MMIO and watched memory throw RETRY and are re-run by the caller
- * one at a time in slow mode, where the hart's state is exact.
+ * instructions (RETRY signalled by leaving the loop), MMIO and watched memory
+ * (RETRY thrown from the memory unit) are re-run by the caller one at a time in
+ * slow mode, where the hart's state is exact.
  */
 import { INSTRUCTIONS } from '../isa/table';
 import * as arith from '../isa/arith';
@@ -57,17 +58,27 @@ export interface InterpreterHart {
  */
 export type RunFunction = (limit: number, slow: boolean, yieldToJit?: boolean) => number;
 
+/**
+ * A signal raised by the instruction itself (ecall, ebreak, a sync instruction in
+ * fast mode) leaves the loop with `break` instead of a throw: a V8 throw costs
+ * about a microsecond, and every hypercall took two. Signals from deeper calls
+ * (page faults, CSR checks) are still thrown and caught below.
+ */
+function leaving(sem: string): string {
+  return sem.replace(/throw (h\.\w+\([^;]*\));/g, '{ signal = $1; break run; }');
+}
+
 function caseFor(opValue: number, sem: string, control: boolean, sync: boolean): string {
-  const guard = sync ? 'if (!slow) throw RETRY; ' : '';
+  const guard = sync ? 'if (!slow) { signal = RETRY; break run; } ' : '';
   const advance = control ? '' : ' pc = (pc + 4) | 0;';
   // Block ends count their executions for the JIT tier's choice of hot code.
   const count = control || sync ? ` C[(pw + (i >>> 1)) & ${COUNT_SLOTS - 1}]++;` : '';
-  return `      case ${opValue}: {${count} ${guard}${sem}${advance} break; }`;
+  return `      case ${opValue}: {${count} ${guard}${leaving(sem)}${advance} break; }`;
 }
 
 function generateSource(): string {
   const cases = INSTRUCTIONS.map((d, i) => caseFor(i + 1, d.sem, !!d.control, !!d.sync));
-  cases.push(`      case ${ILLEGAL_OP}: throw h.illegal(imm);`);
+  cases.push(`      case ${ILLEGAL_OP}: signal = h.illegal(imm); break run;`);
   // pc is kept as an int32 (the address's bits): V8 keeps it in a register, where a
   // uint32 above 2^31 would live in a double.
   return `"use strict";
@@ -76,10 +87,10 @@ return function run(limit, slow, yieldToJit) {
   const x = h.x, m = mem;
   const bps = h.breakpoints;
   const bpOn = !slow && bps.size > 0, bpStamp = bps.stamp;
-  let pc = h.pc | 0, n = 0, vpage = -1, page = EMPTY, d = EMPTY.slots, n0 = 0, pw = 0;
+  let pc = h.pc | 0, n = 0, vpage = -1, page = EMPTY, d = EMPTY.slots, n0 = 0, pw = 0, signal;
   h.exit = ${Exit.Limit};
   try {
-    while (n < limit) {
+    run: while (n < limit) {
       if ((pc >>> 12) !== vpage) {
         page.heat += n - n0;
         page = m.fetchPage(pc >>> 0); d = page.slots; vpage = pc >>> 12; n0 = n; pw = page.ramOffset >>> 2;
@@ -114,6 +125,8 @@ ${cases.join('\n')}
   page.heat += n - n0;
   h.pc = pc >>> 0;
   h.retired += n;
+  if (signal === TRAP) { h.exit = ${Exit.Trap}; h.takePendingTrap(); }
+  else if (signal === RETRY) h.exit = ${Exit.Retry};
   return n;
 };`;
 }
