@@ -157,7 +157,11 @@ async function stepRoundTrips(adapter: string, program: string, count: number): 
   }
 }
 
-async function launchTimes(adapter: string, program: string, count: number): Promise<{ fromLaunch: number[]; fromSpawn: number[] }> {
+/**
+ * Launch (`{ program }` bare metal, or `{ system }`) stopped on entry, `count` times:
+ * from the launch request, and from spawning the adapter, to the stopped event.
+ */
+async function launchTimes(adapter: string, target: { program: string } | { system: string }, count: number): Promise<{ fromLaunch: number[]; fromSpawn: number[] }> {
   const fromLaunch: number[] = [];
   const fromSpawn: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -168,7 +172,7 @@ async function launchTimes(adapter: string, program: string, count: number): Pro
       const initialized = dc.waitForEvent('initialized');
       const stopped = dc.waitForEvent('stopped');
       const t1 = now();
-      await dc.launchRequest({ program, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
+      await dc.launchRequest({ ...target, stopOnEntry: true } as unknown as DebugProtocol.LaunchRequestArguments);
       await initialized;
       await dc.configurationDoneRequest();
       await stopped;
@@ -180,28 +184,6 @@ async function launchTimes(adapter: string, program: string, count: number): Pro
     }
   }
   return { fromLaunch, fromSpawn };
-}
-
-/** The demo system (examples/driver-isolation), one session: launch request → stopped on entry. */
-async function systemLaunchTimes(adapter: string, system: string, count: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const dc = await client(adapter);
-    try {
-      await dc.initializeRequest({ adapterID: 'pvlab', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-      const initialized = dc.waitForEvent('initialized');
-      const stopped = dc.waitForEvent('stopped');
-      const t1 = now();
-      await dc.launchRequest({ system, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
-      await initialized;
-      await dc.configurationDoneRequest();
-      await stopped;
-      times.push(now() - t1);
-    } finally {
-      await dc.stop();
-    }
-  }
-  return times;
 }
 
 async function main(): Promise<void> {
@@ -250,7 +232,7 @@ async function main(): Promise<void> {
   const steps = await stepRoundTrips(adapter, program, 200);
   console.log(`step round trip (instruction), median of ${steps.instruction.length}:   ${median(steps.instruction).toFixed(2)} ms (max ${Math.max(...steps.instruction).toFixed(2)})`);
   console.log(`step round trip (line, next), median of ${steps.line.length}:     ${median(steps.line).toFixed(2)} ms (max ${Math.max(...steps.line).toFixed(2)})`);
-  const launch = await launchTimes(adapter, program, 10);
+  const launch = await launchTimes(adapter, { program }, 10);
   console.log(`launch request -> stopped on entry, median of 10: ${median(launch.fromLaunch).toFixed(1)} ms`);
   console.log(`adapter spawn -> stopped on entry, median of 10:  ${median(launch.fromSpawn).toFixed(1)} ms`);
   Object.assign(results, {
@@ -261,7 +243,7 @@ async function main(): Promise<void> {
   });
   const demo = path.join(ROOT, 'examples/driver-isolation/system.json');
   if (fs.existsSync(demo)) {
-    const sys = await systemLaunchTimes(adapter, demo, 10);
+    const sys = (await launchTimes(adapter, { system: demo }, 10)).fromLaunch;
     console.log(`demo system: launch request -> stopped on entry, median of 10: ${median(sys).toFixed(1)} ms (max ${Math.max(...sys).toFixed(1)}; target <= 500)`);
     results.systemLaunchToEntryMedianMs = median(sys);
   }

@@ -1,9 +1,9 @@
 /** Number formatting and parsing shared by the adapter's modules. */
 
+import { hex32 } from '../emulator/util/hex';
+
 /** `0x` and eight hex digits: the form memory references and addresses take everywhere. */
-export function hex32(v: number): string {
-  return '0x' + (v >>> 0).toString(16).padStart(8, '0');
-}
+export { hex32 };
 
 /** A memory reference or address as clients send it: `0x…` hex or decimal. Undefined when it is neither. */
 export function parseAddress(text: unknown): number | undefined {

@@ -33,7 +33,7 @@ import { ExprError, evaluateExpression, parseExpression, parseHitCondition, type
 import type { BreakpointSpec } from '../emulator/system/runtime-types';
 import { SystemRuntime, type SystemStop } from '../emulator/system/system-runtime';
 import { onePerFunction } from './breakpoints';
-import { frameName } from './format';
+import { frameName, hex32 as hex } from './format';
 import { EVENTS, FILTERS, REQUESTS, type VmStateName } from './protocol';
 import { SourceResolver, parseSourceRoots } from './sources';
 import { VmRuntime } from './vm-runtime';
@@ -117,10 +117,6 @@ export function isSystemLaunch(args: unknown): boolean {
 
 export function isSystemAttach(args: unknown): boolean {
   return typeof args === 'object' && args !== null && typeof (args as Args).pvlabSystem === 'string' && controllers.has((args as Args).pvlabSystem as string);
-}
-
-function hex(n: number): string {
-  return '0x' + (n >>> 0).toString(16).padStart(8, '0');
 }
 
 function vmStateName(s: VmState): VmStateName {

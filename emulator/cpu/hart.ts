@@ -58,11 +58,9 @@ let breakpointStamps = 0;
  * state, marked it).
  */
 export class BreakpointSet extends Set<number> {
-  version = 0;
   stamp = ++breakpointStamps;
   private byPage: Map<number, number[]> | undefined;
   private changed(): void {
-    this.version = (this.version | 0) + 1;
     this.stamp = ++breakpointStamps;
     this.byPage = undefined;
   }

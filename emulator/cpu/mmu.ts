@@ -174,7 +174,7 @@ export class Mmu {
     const pa = this.dataTranslate ? this.translate(va, Access.Store) : va;
     const o = this.bus.ramOffset(pa, 4);
     if (o < 0) throw this.hart.exception(Cause.StoreAccessFault, va);
-    if (!this.hart.slow && ((this.watch[o >>> 12] && this.watched(o, 4, WATCH_LOAD | WATCH_STORE)) || this.code.coversCompiled(o, 4))) throw RETRY;
+    if (!this.hart.slow && (this.watchedAccess(o, 4, WATCH_LOAD | WATCH_STORE) || this.code.coversCompiled(o, 4))) throw RETRY;
     return o | 0;
   }
   amoLoad(o: number): number {
@@ -193,7 +193,7 @@ export class Mmu {
     if (va & 3) throw this.hart.exception(Cause.LoadMisaligned, va);
     const pa = this.dataTranslate ? this.translate(va, Access.Load) : va;
     const o = this.bus.ramOffset(pa, 4);
-    const v = o >= 0 && !(this.watch[o >>> 12] && this.watched(o, 4, WATCH_LOAD)) ? this.ram32[o >>> 2] : this.loadPhysical(pa, 4, va, Access.Load) | 0;
+    const v = o >= 0 && !this.watchedAccess(o, 4, WATCH_LOAD) ? this.ram32[o >>> 2] : this.loadPhysical(pa, 4, va, Access.Load) | 0;
     this.reservation = pa;
     return v;
   }
@@ -203,7 +203,7 @@ export class Mmu {
     const pa = this.dataTranslate ? this.translate(va, Access.Store) : va;
     const ok = this.reservation === pa;
     const o = this.bus.ramOffset(pa, 4);
-    const watched = o >= 0 && this.watch[o >>> 12] !== 0 && this.watched(o, 4, WATCH_STORE);
+    const watched = o >= 0 && this.watchedAccess(o, 4, WATCH_STORE);
     // Retry, before the reservation is dropped, a store that must run in slow mode (MMIO,
     // a watched word) or would change compiled code.
     if (ok && !this.hart.slow && (o < 0 || watched || this.code.coversCompiled(o, 4))) throw RETRY;
@@ -282,16 +282,16 @@ export class Mmu {
     return o;
   }
 
-  /** The rare case of ramOffsetFor, out of line: an access to a watched page. */
-  private watchedAccess(o: number, size: number, access: Access): boolean {
-    return (this.watch[o >>> 12] & access) !== 0 && this.watched(o, size, access);
+  /** Whether an access at RAM offset `o` touches a location watched for `flags` (WATCH_*; Access.Load/Store are the same bits). */
+  private watchedAccess(o: number, size: number, flags: number): boolean {
+    return (this.watch[o >>> 12] & flags) !== 0 && this.watched(o, size, flags);
   }
 
   /**
    * Whether an access of `size` bytes at RAM offset `o` touches a location watched for
    * one of `flags` (WATCH_*).
    */
-  watched(o: number, size: number, flags: number): boolean {
+  private watched(o: number, size: number, flags: number): boolean {
     const w = this.watchOffsets;
     for (let k = 0; k < w.length; k += 3) {
       if ((w[k + 2] & flags) !== 0 && o < w[k + 1] && w[k] < o + size) return true;

@@ -48,6 +48,7 @@ import { Trace, type TraceEntry } from './trace';
 import type { VCpu } from './vcpu';
 import { Vm, VmBuildError, type VmSpec, type VmState } from './vm';
 import { Watchdog } from './watchdog';
+import { hex32 as hex } from '../util/hex';
 
 export interface ConnectionSpec {
   /** Device kind in the registry (PVIO_KIND_BLK, PVIO_KIND_NET). */
@@ -809,6 +810,3 @@ function must(r: SbiResult<unknown>, what: string): void {
   if (r.error !== 0) throw new VmBuildError(`${what}: setup failed (SBI error ${r.error})`);
 }
 
-function hex(v: number): string {
-  return '0x' + (v >>> 0).toString(16).padStart(8, '0');
-}

@@ -12,6 +12,7 @@ import { PVIO_PAGE_SIZE } from './abi.generated';
 import type { Prng } from './prng';
 import type { VCpu } from './vcpu';
 import type { Vm } from './vm';
+import { hex32 as hex } from '../util/hex';
 
 export const INJECTION_KINDS = [
   'crash', 'bad-pointer', 'hang', 'reg-flip', 'mem-flip', 'wild-write', 'bad-dma', 'ring-corrupt', 'panic',
@@ -94,9 +95,6 @@ function unmappedAddress(prng: Prng): number {
   return (0x40000000 + prng.below(0x10000000)) & ~3;
 }
 
-function hex(v: number): string {
-  return '0x' + (v >>> 0).toString(16).padStart(8, '0');
-}
 
 /** Applies an injection to a running VM; returns the parameters used and what happened. */
 export function applyInjection(host: InjectionHost, vm: Vm, kind: InjectionKind, p: InjectionParams = {}): { params: InjectionParams; detail: string } {

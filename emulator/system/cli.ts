@@ -19,6 +19,7 @@ import { CliError, UsageError, parseOptions, OptionSpec } from './cli-args';
 import { SYSTEM_RUN_HELP, cmdRunSystem } from './system-cli';
 import { assembleFiles, cmdAsm, isAssemblySource } from './cli-asm';
 import { cmdCampaign } from './campaign-cli';
+import { hex32 as hex } from '../util/hex';
 
 const VERSION = '0.1.0';
 
@@ -86,9 +87,6 @@ function readElf(file: string): ElfFile {
 /** Operand formats whose instructions write rd. */
 const WRITES_RD = new Set(['R', 'I', 'SH', 'L', 'U', 'J', 'JR', 'CSR', 'CSRI', 'AMO', 'LR']);
 
-function hex(v: number): string {
-  return '0x' + (v >>> 0).toString(16).padStart(8, '0');
-}
 
 /** The first positional argument of `run` (options skipped), to tell an ELF from a system file. */
 function runTarget(args: string[]): string | undefined {

@@ -17,6 +17,7 @@
  */
 import { registerNumber } from '../isa/registers';
 import { csrNumber } from '../isa/csr-names';
+import { hex32 as hex } from '../util/hex';
 
 export class ExprError extends Error {}
 
@@ -305,7 +306,6 @@ function truncate(v: number, size: number, signed: boolean): number {
   return signed && m & (1 << (bits - 1)) ? m - (1 << bits) : m;
 }
 
-const hex = (v: number) => '0x' + (v >>> 0).toString(16).padStart(8, '0');
 
 export interface EvalOptions {
   /** Assignments are refused unless set (watch and hover must not change the machine). */

@@ -39,6 +39,7 @@ import type {
   TrapInfo, TrapStopOptions, WatchHit, WatchpointSpec,
 } from './runtime-types';
 import { MachineStop, VirtMachine, VirtMachineOptions } from './virt-machine';
+import { hex32 as hex } from '../util/hex';
 
 export type * from './runtime-types';
 export { ExprError } from './runtime-expr';
@@ -888,6 +889,3 @@ function wordOf(b: Uint8Array): number {
   return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
 }
 
-function hex(v: number): string {
-  return '0x' + (v >>> 0).toString(16).padStart(8, '0');
-}
