@@ -55,6 +55,13 @@ export interface JitOptions {
   maxSourceBytes: number;
   /** Pages one region may span (the hot page and hot neighbours). */
   maxSpan: number;
+  /**
+   * Round trips through the dispatcher between two regions of one page after which
+   * the page is compiled again as one region (code that became hot at different
+   * times gets regions of its own; a loop whose parts landed in several pays a
+   * dispatch for every pass).
+   */
+  mergeCrossings: number;
 }
 
 export const JIT_DEFAULTS: JitOptions = {
@@ -63,6 +70,7 @@ export const JIT_DEFAULTS: JitOptions = {
   maxCompilesPerPage: 8,
   maxSourceBytes: 8 * 1024 * 1024,
   maxSpan: 3,
+  mergeCrossings: 100_000,
 };
 
 /** What compiled code touches on the hart (beyond the interpreter's needs). */
@@ -91,6 +99,8 @@ export interface Region extends CompiledRegion {
   readonly bornAt: number;
   /** Times it was left for code it does not hold (recompile policy). */
   misses: number;
+  /** Times control came into it straight from another region holding code of the same page (merge policy). */
+  crossings: number;
 }
 
 /** The compiled regions of one bus (shared by its harts), with their memory bound. */
@@ -99,6 +109,8 @@ export class JitStore {
   sourceBytes = 0;
   compiles = 0;
   flushes = 0;
+  /** Changes whenever a region is made or dropped (the dispatchers' link caches check it). */
+  epoch = 0;
   private slots = 0;
 
   private constructor(private readonly cache: DecodeCache, readonly options: JitOptions) {
@@ -168,12 +180,13 @@ export class JitStore {
     const make = new Function('h', 'm', 'x', 'A', 'TRAP', 'RETRY', 'LBL', 'P', code.source) as RegionFactory;
     const region: Region = {
       make, fns: [], vbase: base, pages, labelWords: code.labelWords, labelOf: code.labelOf,
-      words: code.words.length, wordList: code.words, size: code.source.length, bornAt: now, misses: 0,
+      words: code.words.length, wordList: code.words, size: code.source.length, bornAt: now, misses: 0, crossings: 0,
     };
     for (const g of code.words) pages[g >>> 10].slots[2 * (g & 1023)] |= JIT_BIT;
     for (const g of code.labelWords) pages[g >>> 10].slots[2 * (g & 1023)] |= ENTRY_BIT;
     for (const p of pages) p.regions.push(region);
     this.live.add(region);
+    this.epoch++;
     this.sourceBytes += region.size;
     this.compiles++;
     return true;
@@ -191,6 +204,7 @@ export class JitStore {
   }
 
   private forget(region: Region): void {
+    this.epoch++;
     if (this.live.delete(region)) this.sourceBytes -= region.size;
   }
 
@@ -208,6 +222,9 @@ export function inspectRegion(page: DecodePage, vbase: number, counts: Int32Arra
 }
 
 export { HOT_BLOCK };
+
+/** Entries of a dispatcher's link cache (a power of two). */
+const LINK_SLOTS = 256;
 
 // ---- dispatcher -------------------------------------------------------------------
 
@@ -228,7 +245,7 @@ function ripe(p: DecodePage, opts: JitOptions): boolean {
  */
 export class Jit {
   /** Dispatcher counters (for statistics and tuning). */
-  readonly stats = { regionRuns: 0, interpreterRuns: 0, misses: 0, interpreted: 0 };
+  readonly stats = { regionRuns: 0, interpreterRuns: 0, misses: 0, interpreted: 0, merges: 0 };
   readonly store: JitStore;
   private readonly slot: number;
 
@@ -275,71 +292,87 @@ export class Jit {
     return undefined;
   }
 
+  /**
+   * The link cache: the region function last entered at a pc (hashed), so that
+   * compiled code leaving for another region (calls and returns between pages)
+   * does not look its target up again. Valid while no region is made or dropped
+   * (the store's epoch), fetches are untranslated (the pc is the physical
+   * address, so its page cannot change) and no breakpoint is set (marks would need
+   * checking); otherwise the full lookup runs.
+   */
+  private readonly linkPc = new Int32Array(LINK_SLOTS).fill(1);
+  private readonly linkRegion = new Array<Region | undefined>(LINK_SLOTS).fill(undefined);
+  private readonly linkFn = new Array<RegionFn | undefined>(LINK_SLOTS).fill(undefined);
+  private linkEpoch = -1;
+
   run(limit: number): number {
-    const h = this.h, m = this.m, opts = this.store.options, stats = this.stats;
+    const h = this.h, m = this.m, store = this.store, opts = store.options, stats = this.stats;
     let n = 0;
     // Whether compiled code just left for h.pc (a miss there is worth noting; a run
     // slice or a slow-mode step that ended in the middle of compiled code is not).
     let left = false;
+    // The region that control just left (for the merge policy).
+    let from: Region | undefined;
     while (n < limit) {
       const pc = h.pc;
       const fromRegion = left;
       left = false;
-      const page = m.peekFetchPage(pc, true); // undefined: the interpreter raises the fetch fault
-      if (page !== undefined) {
-        // Regions leave out breakpointed words (BP_BIT); with breakpoints set, a region is
-        // entered only when the marks of all its pages are this hart's.
-        const bpOn = h.breakpoints.size > 0;
-        if (bpOn && (page.bpStamp !== h.breakpoints.stamp || page.bpVpage !== pc >>> 12)) h.markBreakpoints(page, pc >>> 12);
-        const r = page.regions.length ? this.regionAt(page, pc) : undefined;
-        if (r !== undefined && bpOn && !this.marked(r)) continue;
-        if (r !== undefined) {
-          stats.regionRuns++;
-          n += this.fn(r)(limit - n, pc | 0);
-          let e = h.exit;
-          if (e === Exit.Leave || e === Exit.Miss) {
-            left = true;
-            continue; // (a miss may be another region's entry)
-          }
-          if (e === Exit.LimitLabel) {
-            // The budget check at the dispatch leaves the label in h.pc.
-            h.pc = (r.vbase + r.labelWords[h.pc] * 4) >>> 0;
-            e = Exit.Limit;
-          }
-          if (e === Exit.Limit) {
-            // Near the end of the budget: the interpreter runs the rest exactly.
-            n += this.interp(limit - n, false, false);
-            return n;
-          }
-          return n; // Trap, Retry
+      const linkable = !m.fetchTranslate && h.breakpoints.size === 0;
+      const s = (pc >>> 2) & (LINK_SLOTS - 1);
+      let r: Region | undefined;
+      let f: RegionFn | undefined;
+      if (linkable) {
+        if (this.linkEpoch !== store.epoch) {
+          this.linkPc.fill(1);
+          this.linkEpoch = store.epoch;
+        } else if (this.linkPc[s] === (pc | 0)) {
+          r = this.linkRegion[s];
+          f = this.linkFn[s];
         }
-        if (fromRegion && page.regions.length && (page.slots[2 * ((pc >>> 2) & 1023)] & BP_BIT) === 0) {
-          // Compiled code left for a word of this page's compiled code that has no entry
-          // here: note it for a recompile. (Elsewhere, the interpreter runs on to the next
-          // entry point: labels split the compiled code, so they are not added for
-          // where a run slice happened to end.)
-          stats.misses++;
-          const w = (pc >>> 2) & 1023;
-          (page.missed ??= new Set()).add(w);
-          const owner = (page.slots[2 * w] & JIT_BIT) !== 0 ? (page.regions as Region[]).find((c) => c.wordList.includes(((pc | 0) - c.vbase) >>> 2)) : undefined;
-          page.missCount++;
-          const settled = page.heat - page.heatAtDecode >= Math.min(opts.hotThreshold >>> 4, 2_000);
-          if (page.compiles < opts.maxCompilesPerPage && settled) {
-            if (owner) {
-              // Compiled code without a label here: recompile its region when that happens
-              // too often (a label costs nothing once there).
-              const age = h.retired - owner.bornAt;
-              if (++owner.misses >= 256 && owner.misses * 4000 >= age) {
-                this.store.drop(owner);
-                if (this.store.compile(m, page, pc & ~0xfff, pc, h.retired)) continue;
-              }
-            } else if (page.missCount >= 512 && this.store.compile(m, page, pc & ~0xfff, pc, h.retired)) {
-              // Code that became hot after the page was compiled: a region of its own.
-              continue;
+      }
+      if (f === undefined) {
+        const page = m.peekFetchPage(pc, true); // undefined: the interpreter raises the fetch fault
+        if (page !== undefined) {
+          // Regions leave out breakpointed words (BP_BIT); with breakpoints set, a region is
+          // entered only when the marks of all its pages are this hart's.
+          const bpOn = h.breakpoints.size > 0;
+          if (bpOn && (page.bpStamp !== h.breakpoints.stamp || page.bpVpage !== pc >>> 12)) h.markBreakpoints(page, pc >>> 12);
+          r = page.regions.length ? this.regionAt(page, pc) : undefined;
+          if (r !== undefined && bpOn && !this.marked(r)) continue;
+          if (r !== undefined) {
+            f = this.fn(r);
+            if (linkable) {
+              this.linkPc[s] = pc | 0;
+              this.linkRegion[s] = r;
+              this.linkFn[s] = f;
             }
+          } else {
+            if (fromRegion && page.regions.length && (page.slots[2 * ((pc >>> 2) & 1023)] & BP_BIT) === 0 && this.noteMiss(page, pc)) continue;
+            if (ripe(page, opts) && store.compile(m, page, pc & ~0xfff, pc, h.retired)) continue;
           }
         }
-        if (ripe(page, opts) && this.store.compile(m, page, pc & ~0xfff, pc, h.retired)) continue;
+      }
+      if (f !== undefined) {
+        if (fromRegion && from !== r && from !== undefined && ++r!.crossings >= opts.mergeCrossings && this.merge(from, r!, pc)) continue;
+        stats.regionRuns++;
+        n += f(limit - n, pc | 0);
+        let e = h.exit;
+        if (e === Exit.Leave || e === Exit.Miss) {
+          left = true;
+          from = r;
+          continue; // (a miss may be another region's entry)
+        }
+        if (e === Exit.LimitLabel) {
+          // The budget check at the dispatch leaves the label in h.pc.
+          h.pc = (r!.vbase + r!.labelWords[h.pc] * 4) >>> 0;
+          e = Exit.Limit;
+        }
+        if (e === Exit.Limit) {
+          // Near the end of the budget: the interpreter runs the rest exactly.
+          n += this.interp(limit - n, false, false);
+          return n;
+        }
+        return n; // Trap, Retry
       }
       stats.interpreterRuns++;
       const k = this.interp(Math.min(limit - n, opts.chunk), false, true);
@@ -350,5 +383,52 @@ export class Jit {
     }
     h.exit = Exit.Limit;
     return n;
+  }
+
+  /**
+   * Control keeps passing from region `a` to region `b` through the dispatcher: when
+   * both hold code of the page at `pc`, drops that page's regions and compiles it
+   * again as one region (true when it did). The count is reset either way, so a
+   * pair that cannot merge is not looked at on every pass. (Merging regions of
+   * neighbouring pages into one span was tried: strbench's printf, split over
+   * two pages, ran a fifth slower merged.)
+   */
+  private merge(a: Region, b: Region, pc: number): boolean {
+    b.crossings = 0;
+    const page = b.pages[((pc | 0) - b.vbase) >>> 12];
+    if (!a.pages.includes(page) || page.compiles >= this.store.options.maxCompilesPerPage) return false;
+    this.stats.merges++;
+    this.m.code.dropRegions(page);
+    return this.store.compile(this.m, page, pc & ~0xfff, pc, this.h.retired);
+  }
+
+  /**
+   * Compiled code left for a word of `page`'s compiled code that has no entry there:
+   * note it for a recompile, and recompile when that happens often enough. True when
+   * a region was compiled. (Elsewhere, the interpreter runs on to the next entry
+   * point: labels split the compiled code, so they are not added for where a run
+   * slice happened to end.)
+   */
+  private noteMiss(page: DecodePage, pc: number): boolean {
+    const h = this.h, m = this.m, opts = this.store.options;
+    this.stats.misses++;
+    const w = (pc >>> 2) & 1023;
+    (page.missed ??= new Set()).add(w);
+    const owner = (page.slots[2 * w] & JIT_BIT) !== 0 ? (page.regions as Region[]).find((c) => c.wordList.includes(((pc | 0) - c.vbase) >>> 2)) : undefined;
+    page.missCount++;
+    const settled = page.heat - page.heatAtDecode >= Math.min(opts.hotThreshold >>> 4, 2_000);
+    if (page.compiles >= opts.maxCompilesPerPage || !settled) return false;
+    if (owner) {
+      // Compiled code without a label here: recompile its region when that happens
+      // too often (a label costs nothing once there).
+      const age = h.retired - owner.bornAt;
+      if (++owner.misses >= 256 && owner.misses * 4000 >= age) {
+        this.store.drop(owner);
+        return this.store.compile(m, page, pc & ~0xfff, pc, h.retired);
+      }
+      return false;
+    }
+    // Code that became hot after the page was compiled: a region of its own.
+    return page.missCount >= 512 && this.store.compile(m, page, pc & ~0xfff, pc, h.retired);
   }
 }
