@@ -180,7 +180,7 @@ export class Hart {
 
   /** Statistics of the JIT tier (undefined under the interpreter). */
   get jitStats():
-    | { regions: number; compiles: number; flushes: number; sourceBytes: number; regionRuns: number; interpreterRuns: number; misses: number; interpreted: number }
+    | { regions: number; compiles: number; flushes: number; sourceBytes: number; regionRuns: number; interpreterRuns: number; misses: number; interpreted: number; merges: number }
     | undefined {
     const j = this.jit;
     if (!j) return undefined;

@@ -4,7 +4,8 @@
  * interpreter and under the JIT — with a hot threshold low enough that nearly all
  * of it runs compiled — and must retire the same instructions at the same virtual
  * times: identical UART output, stop, retired count, cycles, pc, registers and
- * trap CSRs.
+ * trap CSRs. Regions are merged early (see JitOptions.mergeCrossings), so that
+ * path runs too.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -22,10 +23,11 @@ interface Outcome {
   x: number[];
   csrs: number[];
   compiles: number;
+  merges: number;
 }
 
 function runProgram(elf: Uint8Array, tier: Tier, maxInsns: number, slice: number): Outcome {
-  const rt = BareMetalRuntime.fromElfBytes(elf, { tier, jit: { hotThreshold: 64, chunk: 64 } });
+  const rt = BareMetalRuntime.fromElfBytes(elf, { tier, jit: { hotThreshold: 64, chunk: 64, mergeCrossings: 2_000 } });
   let output = '';
   rt.on('output', (t: string) => (output += t));
   let stop = rt.machine.run(Math.min(slice, maxInsns));
@@ -46,6 +48,7 @@ function runProgram(elf: Uint8Array, tier: Tier, maxInsns: number, slice: number
     x: [...h.x.slice(0, 32)],
     csrs: [c.mstatus, c.mepc, c.mcause, c.mtval, c.sepc, c.scause, c.stval, c.satp, h.priv],
     compiles: h.jitStats?.compiles ?? 0,
+    merges: h.jitStats?.merges ?? 0,
   };
 }
 
@@ -71,7 +74,9 @@ describe('determinism across tiers (interpreter vs JIT)', function () {
       const a = runProgram(elf, 'interpreter', max, 99_991);
       const j = runProgram(elf, 'jit', max, 99_991);
       assert.ok(j.compiles > 0, 'the JIT compiled code');
-      assert.deepEqual({ ...j, compiles: 0 }, { ...a, compiles: 0 });
+      // vmbench's bytecode cases become hot at different times: their regions get merged.
+      if (p.name === 'vmbench') assert.ok(j.merges > 0, 'regions of one page were merged');
+      assert.deepEqual({ ...j, compiles: 0, merges: 0 }, { ...a, compiles: 0, merges: 0 });
     });
   }
 });
