@@ -68,7 +68,19 @@ function leaving(sem: string): string {
   return sem.replace(/throw (h\.\w+\([^;]*\));/g, '{ signal = $1; break run; }');
 }
 
+/**
+ * `jump(t)` of the table's vocabulary, as one function for every hart (`JUMP(h, t)`):
+ * the harts' run functions share V8's type feedback, and a per-hart function would
+ * be a different call target for each of them (a deoptimization when a second hart
+ * runs).
+ */
+function JUMP(h: InterpreterHart, t: number): number {
+  if (t & 3) throw h.exception(0, t);
+  return t;
+}
+
 function caseFor(opValue: number, sem: string, control: boolean, sync: boolean): string {
+  sem = sem.replace(/\bjump\(/g, 'JUMP(h, ');
   const guard = sync ? 'if (!slow) { signal = RETRY; break run; } ' : '';
   const advance = control ? '' : ' pc = (pc + 4) | 0;';
   // Block ends count their executions for the JIT tier's choice of hot code.
@@ -82,7 +94,6 @@ function generateSource(): string {
   // pc is kept as an int32 (the address's bits): V8 keeps it in a register, where a
   // uint32 above 2^31 would live in a double.
   return `"use strict";
-function jump(t) { if (t & 3) throw h.exception(0, t); return t; }
 return function run(limit, slow, yieldToJit) {
   const x = h.x, m = mem;
   const bps = h.breakpoints;
@@ -133,6 +144,8 @@ ${cases.join('\n')}
 
 type Factory = (...args: unknown[]) => RunFunction;
 let factory: Factory | undefined;
+/** A page of the same class as real ones keeps the loop's locals monomorphic (one for all harts, like JUMP). */
+const EMPTY_PAGE = new DecodePage(-1);
 
 /** The interpreter's source text (for inspection and tests). */
 export const interpreterSource = generateSource;
@@ -140,8 +153,7 @@ export const interpreterSource = generateSource;
 /** Builds the run function for one hart. The source is compiled once per process. */
 export function buildInterpreter(h: InterpreterHart, m: Mmu, cache: DecodeCache): RunFunction {
   if (!factory) {
-    factory = new Function('h', 'mem', 'A', 'cache', 'TRAP', 'RETRY', 'EMPTY', 'C', generateSource()) as Factory;
+    factory = new Function('h', 'mem', 'A', 'cache', 'TRAP', 'RETRY', 'EMPTY', 'C', 'JUMP', generateSource()) as Factory;
   }
-  // EMPTY: a page of the same class as real ones keeps the loop's locals monomorphic.
-  return factory(h, m, arith, cache, TRAP, RETRY, new DecodePage(-1), cache.counts);
+  return factory(h, m, arith, cache, TRAP, RETRY, EMPTY_PAGE, cache.counts, JUMP);
 }
