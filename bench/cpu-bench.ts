@@ -9,7 +9,12 @@
  * subtracted). Results go to stdout and to bench/results/cpu.json. A benchmark,
  * not a test: the machine is noisy, so compare ratios measured in one run.
  *
- *   node out/bench/cpu-bench.js [--runs N] [--no-qemu] [--tier interpreter|jit|both] [NAME...]
+ * `--scale N` builds the workloads with N times their work (bench/programs/bench.h),
+ * so that warm-up (V8's tiers and the JIT's compiles; QEMU's translation) becomes
+ * a small part of each run: the default, 1, measures what a user running a
+ * program of that length sees; 10 comes close to the engines' steady speeds.
+ *
+ *   node out/bench/cpu-bench.js [--runs N] [--scale N] [--no-qemu] [--tier interpreter|jit|both] [NAME...]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -94,11 +99,16 @@ async function main(): Promise<void> {
     return;
   }
   let runs = 5;
+  let scale = 1;
   let useQemu = true;
   let tiers: Tier[] = ['interpreter', 'jit'];
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runs') runs = Math.max(1, Number(args[++i]));
+    else if (args[i] === '--scale') {
+      scale = Number(args[++i]);
+      if (!Number.isInteger(scale) || scale < 1) throw new Error(`--scale: a positive integer, not '${args[i]}'`);
+    }
     else if (args[i] === '--no-qemu') useQemu = false;
     else if (args[i] === '--tier') {
       const t = args[++i];
@@ -111,12 +121,15 @@ async function main(): Promise<void> {
   if (!findTool('riscv64-unknown-elf-gcc')) throw new Error('the benchmark programs need riscv64-unknown-elf-gcc (bash scripts/install-deps.sh)');
   const qemu = useQemu ? findTool('qemu-system-riscv32') : undefined;
   if (useQemu && !qemu) console.log('qemu-system-riscv32 not installed: pvlab only');
-  console.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}; medians of ${runs} (min–max), MIPS`);
+  console.log(
+    `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}; ` +
+      `scale ${scale}; medians of ${runs} (min–max), MIPS`,
+  );
 
   let qemuOverhead = 0;
   const rows: Row[] = [];
   for (const w of workloads) {
-    const elfPath = await buildProgram(w.name);
+    const elfPath = await buildProgram(w.name, { scale });
     if (qemu && qemuOverhead === 0) qemuOverhead = measureQemuOverhead(qemu);
     const mips: Record<string, number[]> = { interpreter: [], jit: [], qemu: [] };
     let instructions = 0;
@@ -157,11 +170,11 @@ async function main(): Promise<void> {
   printSummary(rows);
   const outDir = path.join(repoRoot(), 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, 'cpu.json');
+  const file = path.join(outDir, scale === 1 ? 'cpu.json' : `cpu-x${scale}.json`);
   const tmp = `${file}.tmp`;
   fs.writeFileSync(
     tmp,
-    JSON.stringify({ date: new Date().toISOString(), qemuOverheadSeconds: qemuOverhead, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), runs, rows }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), scale, qemuOverheadSeconds: qemuOverhead, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), runs, rows }, null, 2),
   );
   fs.renameSync(tmp, file);
   console.log(`\nwritten ${path.relative(process.cwd(), file)}`);
@@ -204,15 +217,18 @@ function printRow(r: Row): void {
 }
 
 function printSummary(rows: Row[]): void {
-  const geo = (xs: number[]) => (xs.length ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : NaN);
+  const geo = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
   const pick = (f: (r: Row) => number | undefined) => rows.map(f).filter((x): x is number => x !== undefined && x > 0);
-  const parts = [`geomean: interp ${geo(pick((r) => r.interpreter?.medianMips)).toFixed(0)} MIPS`, `jit ${geo(pick((r) => r.jit?.medianMips)).toFixed(0)} MIPS`];
-  const q = pick((r) => r.qemu?.medianMips);
-  if (q.length) {
-    parts.push(`qemu ${geo(q).toFixed(0)} MIPS`);
-    parts.push(`interp/qemu ${geo(pick((r) => r.interpreterRatio)).toFixed(2)}`, `jit/qemu ${geo(pick((r) => r.jitRatio)).toFixed(2)}`);
-  }
-  console.log(parts.join(', '));
+  const parts: string[] = [];
+  const add = (label: string, xs: number[], digits: number, unit = '') => {
+    if (xs.length) parts.push(`${label} ${geo(xs).toFixed(digits)}${unit}`);
+  };
+  add('interp', pick((r) => r.interpreter?.medianMips), 0, ' MIPS');
+  add('jit', pick((r) => r.jit?.medianMips), 0, ' MIPS');
+  add('qemu', pick((r) => r.qemu?.medianMips), 0, ' MIPS');
+  add('interp/qemu', pick((r) => r.interpreterRatio), 2);
+  add('jit/qemu', pick((r) => r.jitRatio), 2);
+  console.log(`geomean: ${parts.join(', ')}`);
 }
 
 main().catch((e) => {

@@ -48,8 +48,9 @@ export function buildDir(): string {
   return path.join(repoRoot(), 'test', 'programs', 'build');
 }
 
-export function programElfPath(name: string): string {
-  return path.join(buildDir(), `${name}.elf`);
+/** Where a program's ELF goes; benchmarks built at another scale (see bench/programs/bench.h) get a name of their own. */
+export function programElfPath(name: string, scale = 1): string {
+  return path.join(buildDir(), scale === 1 ? `${name}.elf` : `${name}.x${scale}.elf`);
 }
 
 /** Every program source, sorted by name. Names must be unique across test/ and bench/. */
@@ -142,39 +143,53 @@ export function compileFlags(root: string): string[] {
 
 const inFlight = new Map<string, Promise<string>>();
 
-/** Builds one program (if out of date) and returns the ELF's absolute path. */
-export function buildProgram(name: string, opts: { force?: boolean } = {}): Promise<string> {
-  const key = `${name}:${opts.force ? 'f' : ''}`;
+/**
+ * Builds one program (if out of date) and returns the ELF's absolute path. `scale`
+ * (benchmarks only, a positive integer) multiplies a benchmark's work: -DBENCH_SCALE.
+ */
+export function buildProgram(name: string, opts: { force?: boolean; scale?: number } = {}): Promise<string> {
+  const scale = opts.scale ?? 1;
+  if (!Number.isInteger(scale) || scale < 1) throw new Error(`scale must be a positive integer, not ${scale}`);
+  const key = `${name}:${scale}:${opts.force ? 'f' : ''}`;
   let p = inFlight.get(key);
   if (!p) {
-    p = doBuild(name, opts.force ?? false).finally(() => inFlight.delete(key));
+    p = doBuild(name, opts.force ?? false, scale).finally(() => inFlight.delete(key));
     inFlight.set(key, p);
   }
   return p;
 }
 
-async function doBuild(name: string, force: boolean): Promise<string> {
+async function doBuild(name: string, force: boolean, scale: number): Promise<string> {
   const root = repoRoot();
   const prog = listPrograms().find((p) => p.name === name);
   if (!prog) throw new Error(`unknown program '${name}'`);
+  if (scale !== 1 && prog.kind !== 'bench') throw new Error(`'${name}' is not a benchmark: it has no scale`);
   const tc = await toolchain();
   const text = fs.readFileSync(path.join(root, prog.source), 'utf8');
-  const args = [...compileFlags(root), ...extraFlags(text), ...LIB_SOURCES, prog.source, tc.libgcc];
+  const defines = scale === 1 ? [] : [`-DBENCH_SCALE=${scale}`];
+  const args = [...compileFlags(root), ...extraFlags(text), ...defines, ...LIB_SOURCES, prog.source, tc.libgcc];
 
   const hash = crypto.createHash('sha256');
   hash.update(`${BUILD_LOGIC_VERSION}\0${tc.version}\0${args.join('\0')}\0`);
-  // Every file of the runtime library (headers included) feeds the hash.
+  // Every file of the runtime library (headers included) feeds the hash, and the
+  // headers beside the program.
   const libInputs = fs
     .readdirSync(path.join(root, LIB_DIR))
     .sort()
     .map((f) => `${LIB_DIR}/${f}`);
-  for (const f of [...libInputs, prog.source]) {
+  const progDir = path.posix.dirname(prog.source);
+  const localHeaders = fs
+    .readdirSync(path.join(root, progDir))
+    .filter((f) => f.endsWith('.h'))
+    .sort()
+    .map((f) => `${progDir}/${f}`);
+  for (const f of [...libInputs, ...localHeaders, prog.source]) {
     hash.update(f);
     hash.update(fs.readFileSync(path.join(root, f)));
   }
   const digest = hash.digest('hex');
 
-  const elf = programElfPath(name);
+  const elf = programElfPath(name, scale);
   const stamp = `${elf}.stamp`;
   if (!force && fs.existsSync(elf) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === digest) {
     return elf;
