@@ -27,6 +27,10 @@ export class BusError extends Error {
 
 export const DEFAULT_RAM_BASE = 0x80000000;
 
+/** Harts whose tier state (registers, watch flags) fits beside RAM in the bus's memory (see Bus.allocate). */
+const HARTS_BESIDE_RAM = 8;
+const WASM_PAGE = 65536;
+
 export class Bus {
   readonly ram: Uint8Array;
   /** Word and halfword views of `ram`, for aligned fast paths. */
@@ -34,6 +38,13 @@ export class Bus {
   readonly ram16: Uint16Array;
   readonly ramBase: number;
   readonly ramSize: number;
+  /**
+   * RAM lives at offset 0 of a WebAssembly memory, followed by room for state that
+   * compiled WebAssembly code reads with it (the decode cache's code lines, each
+   * hart's registers and watch flags): see allocate.
+   */
+  readonly memory: WebAssembly.Memory;
+  private next: number;
   private readonly regions: MmioRegion[] = [];
   /** Called with the RAM offset of every store that may hit code, so decode caches stay coherent. */
   onRamWrite: ((offset: number, size: number) => void) | undefined;
@@ -42,9 +53,27 @@ export class Bus {
     if (ramSize <= 0 || ramSize % 4096 !== 0) throw new Error(`RAM size must be a positive multiple of 4 KiB, got ${ramSize}`);
     this.ramBase = ramBase >>> 0;
     this.ramSize = ramSize;
-    this.ram = new Uint8Array(ramSize);
-    this.ram32 = new Int32Array(this.ram.buffer);
-    this.ram16 = new Uint16Array(this.ram.buffer);
+    const beside = (ramSize >>> 8) + HARTS_BESIDE_RAM * ((ramSize >>> 12) + 256);
+    const pages = Math.ceil((ramSize + beside) / WASM_PAGE);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const buffer = this.memory.buffer;
+    this.ram = new Uint8Array(buffer, 0, ramSize);
+    this.ram32 = new Int32Array(buffer, 0, ramSize >>> 2);
+    this.ram16 = new Uint16Array(buffer, 0, ramSize >>> 1);
+    this.next = ramSize;
+  }
+
+  /**
+   * `bytes` of the memory after RAM (zeroed, 8-byte aligned), for state that
+   * WebAssembly code reads; returns their offset, or undefined when the room is used
+   * up (the caller keeps its state in a plain typed array, and WebAssembly code is
+   * not used for it).
+   */
+  allocate(bytes: number): number | undefined {
+    const at = this.next;
+    if (at + bytes > this.memory.buffer.byteLength) return undefined;
+    this.next = (at + bytes + 7) & ~7;
+    return at;
   }
 
   /** Maps a device; refuses overlaps with RAM or with other regions. */

@@ -98,7 +98,9 @@ export class DecodeCache {
   private constructor(private readonly bus: Bus) {
     const n = bus.ramSize >>> 12;
     this.pages = new Array(n).fill(undefined);
-    this.codeLines = new Uint8Array(bus.ramSize >>> CODE_LINE_SHIFT);
+    const lines = bus.ramSize >>> CODE_LINE_SHIFT;
+    const at = bus.allocate(lines);
+    this.codeLines = at === undefined ? new Uint8Array(lines) : new Uint8Array(bus.memory.buffer, at, lines);
     // Writes that do not come from a hart (loaders, DMA, the debugger) keep the cache coherent too.
     bus.onRamWrite = (offset, size) => this.invalidateRange(offset, size);
   }

@@ -130,9 +130,18 @@ export const enum StopReason {
   Requested = 'requested',
 }
 
+/** Words of a hart's state block in the bus's memory (Hart.stateOffset). */
+export const HART_STATE_WORDS = 64;
+
 export class Hart {
   /** x0..x31, plus x[32]: the sink that writes to x0 are decoded into. */
-  readonly x = new Int32Array(33);
+  readonly x: Int32Array;
+  /**
+   * Byte offset in the bus's memory of HART_STATE_WORDS words whose first 33 are
+   * `x` (the rest are scratch for compiled WebAssembly code), or -1 when there was
+   * no room there (then no WebAssembly code runs on this hart).
+   */
+  readonly stateOffset: number;
   pc = 0;
   priv: Priv = Priv.M;
   retired = 0;
@@ -162,6 +171,9 @@ export class Hart {
     private readonly host: HartHost,
     options: HartOptions = {},
   ) {
+    const at = bus.allocate(HART_STATE_WORDS * 4);
+    this.stateOffset = at ?? -1;
+    this.x = at === undefined ? new Int32Array(33) : new Int32Array(bus.memory.buffer, at, 33);
     this.csr = new CsrFile(this);
     this.mmu = new Mmu(bus, this);
     this.runFn = buildInterpreter(this, this.mmu, this.mmu.code);
@@ -180,12 +192,12 @@ export class Hart {
 
   /** Statistics of the JIT tier (undefined under the interpreter). */
   get jitStats():
-    | { regions: number; compiles: number; flushes: number; sourceBytes: number; regionRuns: number; interpreterRuns: number; misses: number; interpreted: number; merges: number }
+    | { regions: number; compiles: number; wasmCompiles: number; flushes: number; sourceBytes: number; regionRuns: number; interpreterRuns: number; misses: number; interpreted: number; merges: number }
     | undefined {
     const j = this.jit;
     if (!j) return undefined;
     const s = j.store;
-    return { regions: s.regionCount, compiles: s.compiles, flushes: s.flushes, sourceBytes: s.sourceBytes, ...j.stats };
+    return { regions: s.regionCount, compiles: s.compiles, wasmCompiles: s.wasmCompiles, flushes: s.flushes, sourceBytes: s.sourceBytes, ...j.stats };
   }
 
   /**

@@ -41,7 +41,7 @@
 import { CODE_LINE_SHIFT } from './decode-cache';
 import { Exit } from './interpreter';
 import { WATCH_LOAD, WATCH_STORE } from './mmu';
-import { MAX_RUN, RamShape, RegionInput, Kind, Structure, Loop, bindOperands, hex, analyzeRegion } from './jit-analysis';
+import { MAX_RUN, RamShape, RegionAnalysis, Kind, Structure, Loop, bindOperands, hex } from './jit-analysis';
 
 export { MAX_RUN, HOT_BLOCK } from './jit-analysis';
 export type { RamShape, RegionInput } from './jit-analysis';
@@ -149,10 +149,8 @@ function inlineMemory(code: string, ram: RamShape): string {
   }
 }
 
-/** Generates the region's source; undefined when nothing on the span is hot. */
-export function generateRegion(input: RegionInput): RegionCode | undefined {
-  const a = analyzeRegion(input);
-  if (!a) return undefined;
+/** The region's JavaScript source; `ram` enables inline loads and stores (without it, every access calls the MMU). */
+export function generateRegion(a: RegionAnalysis, ram?: RamShape): RegionCode {
   const { pages, vbase, span, pcOf, spanWord, countOf, included, insns, outsideTargets, chains, structures, labelWords, labelOf } = a;
   // Words after unconditional jumps (`j`, `jr`): reached only by jumps, maybe through
   // a jump table (see the clustering below).
@@ -269,7 +267,7 @@ export function generateRegion(input: RegionInput): RegionCode | undefined {
           break;
         case Kind.Plain: {
           let sem = bindOperands(d!.sem, s, reads, writes, !lazy)!;
-          if (input.ram && d!.memory) sem = inlineMemory(sem, input.ram);
+          if (ram && d!.memory) sem = inlineMemory(sem, ram);
           const pcSet = /\bpc\b/.test(sem) ? `pc = ${hex(ins.pc)}; ` : '';
           emit(`${ins.throws ? at() : ''}${pcSet}${sem}`);
           run++;

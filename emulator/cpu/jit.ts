@@ -40,8 +40,10 @@
 import * as arith from '../isa/arith';
 import { BP_BIT, CompiledRegion, DecodeCache, DecodePage, ENTRY_BIT, JIT_BIT } from './decode-cache';
 import { Exit, InterpreterHart, RunFunction } from './interpreter';
+import { MAX_RUN, RegionAnalysis, analyzeRegion } from './jit-analysis';
 import { HOT_BLOCK, generateRegion } from './jit-codegen';
 import { RETRY, TRAP } from './signals';
+import { MEMORY_OPS, Scratch, WasmExit, WasmLayout, generateWasmRegion, wasmSupported } from './wasm/region';
 import type { Mmu } from './mmu';
 
 export interface JitOptions {
@@ -62,6 +64,8 @@ export interface JitOptions {
    * dispatch for every pass).
    */
   mergeCrossings: number;
+  /** Compile regions to WebAssembly where the backend has code for all their instructions (else JavaScript). */
+  wasm: boolean;
 }
 
 export const JIT_DEFAULTS: JitOptions = {
@@ -71,20 +75,29 @@ export const JIT_DEFAULTS: JitOptions = {
   maxSourceBytes: 8 * 1024 * 1024,
   maxSpan: 3,
   mergeCrossings: 100_000,
+  wasm: true,
 };
 
 /** What compiled code touches on the hart (beyond the interpreter's needs). */
-export type JitHart = InterpreterHart;
+export interface JitHart extends InterpreterHart {
+  /** Byte offset of the hart's state block in the bus's memory, or -1 (see Hart.stateOffset). */
+  readonly stateOffset: number;
+}
 
 type RegionFn = (limit: number, pc: number) => number;
 
 /** Makes a region's function for one hart (its registers and MMU are constants in it). */
-type RegionFactory = (
+type RegionFactory = (h: JitHart, m: Mmu) => RegionFn;
+
+/** The generated JavaScript's own factory (see jit-codegen.ts). */
+type SourceFactory = (
   h: JitHart, m: Mmu, x: Int32Array, a: unknown, trap: unknown, retry: unknown, lbl: Int16Array, p: readonly DecodePage[],
 ) => RegionFn;
 
 export interface Region extends CompiledRegion {
   readonly make: RegionFactory;
+  /** Which backend compiled it. */
+  readonly backend: 'wasm' | 'js';
   /** The function per hart slot (JitStore.newSlot). */
   readonly fns: RegionFn[];
   /** Virtual base address (int32) of the first page it was compiled for. */
@@ -108,6 +121,8 @@ export class JitStore {
   private readonly live = new Set<Region>();
   sourceBytes = 0;
   compiles = 0;
+  /** Of those, compiled to WebAssembly. */
+  wasmCompiles = 0;
   flushes = 0;
   /** Changes whenever a region is made or dropped (the dispatchers' link caches check it). */
   epoch = 0;
@@ -142,7 +157,7 @@ export class JitStore {
    * neighbouring pages that no region holds yet, as a new region; `pc` is where it
    * is about to be entered. Returns false when there is nothing to compile.
    */
-  compile(m: Mmu, page: DecodePage, vbase: number, pc: number, now = 0): boolean {
+  compile(m: Mmu, stateOffset: number, page: DecodePage, vbase: number, pc: number, now = 0): boolean {
     const opts = this.options;
     vbase |= 0;
     // The span: this page, and the virtual neighbours that are hot too.
@@ -166,22 +181,23 @@ export class JitStore {
       p.compiles++;
       p.heat = p.heatAtDecode = p.missCount = 0;
     }
-    const code = generateRegion({
-      pages, vbase: base, entry: ((pc | 0) - base) >>> 2, counts: this.cache.counts, ram: { base: m.ramBase, size: m.ramSize },
-    });
+    const a = analyzeRegion({ pages, vbase: base, entry: ((pc | 0) - base) >>> 2, counts: this.cache.counts });
     for (const p of pages) p.missed = null;
-    if (!code) return false;
+    if (!a) return false;
     // Static targets elsewhere are entry points those pages will want when compiled.
-    for (const t of code.outsideTargets) {
+    for (const t of a.outsideTargets) {
       const p = m.peekFetchPage(t >>> 0);
       if (p && !pages.includes(p)) (p.missed ??= new Set()).add((t >>> 2) & 1023);
     }
-    if (this.sourceBytes + code.source.length > opts.maxSourceBytes) this.flush();
-    const make = new Function('h', 'm', 'x', 'A', 'TRAP', 'RETRY', 'LBL', 'P', code.source) as RegionFactory;
+    const layout = opts.wasm ? wasmLayout(m, stateOffset) : undefined;
+    const compiled = layout && wasmSupported(a) ? wasmRegion(a, layout, base) : jsRegion(a, m);
+    if (this.sourceBytes + compiled.size > opts.maxSourceBytes) this.flush();
+    const words = [...a.insns.keys()];
     const region: Region = {
-      make, fns: [], vbase: base, pages, labelWords: code.labelWords, labelOf: code.labelOf,
-      words: code.words.length, wordList: code.words, size: code.source.length, bornAt: now, misses: 0, crossings: 0,
+      make: compiled.make, backend: compiled.backend, fns: [], vbase: base, pages, labelWords: a.labelWords, labelOf: a.labelOf,
+      words: words.length, wordList: words, size: compiled.size, bornAt: now, misses: 0, crossings: 0,
     };
+    const code = { words, labelWords: a.labelWords };
     for (const g of code.words) pages[g >>> 10].slots[2 * (g & 1023)] |= JIT_BIT;
     for (const g of code.labelWords) pages[g >>> 10].slots[2 * (g & 1023)] |= ENTRY_BIT;
     for (const p of pages) p.regions.push(region);
@@ -189,6 +205,7 @@ export class JitStore {
     this.epoch++;
     this.sourceBytes += region.size;
     this.compiles++;
+    if (region.backend === 'wasm') this.wasmCompiles++;
     return true;
   }
 
@@ -218,7 +235,105 @@ export class JitStore {
 
 /** The source of the region that `page` (at virtual page `vbase`) would compile to now (tests, inspection). */
 export function inspectRegion(page: DecodePage, vbase: number, counts: Int32Array, entry = 0): string | undefined {
-  return generateRegion({ pages: [page], vbase: vbase | 0, entry, counts })?.source;
+  const a = analyzeRegion({ pages: [page], vbase: vbase | 0, entry, counts });
+  return a && generateRegion(a).source;
+}
+
+interface Compiled {
+  make: RegionFactory;
+  backend: Region['backend'];
+  /** Bytes of source or module (for the memory bound and reports). */
+  size: number;
+}
+
+function jsRegion(a: RegionAnalysis, m: Mmu): Compiled {
+  const code = generateRegion(a, { base: m.ramBase, size: m.ramSize });
+  const factory = new Function('h', 'm', 'x', 'A', 'TRAP', 'RETRY', 'LBL', 'P', code.source) as SourceFactory;
+  return {
+    make: (h, mmu) => factory(h, mmu, h.x, arith, TRAP, RETRY, a.labelOf, a.pages),
+    backend: 'js',
+    size: code.source.length,
+  };
+}
+
+/** Where a hart's state is in its bus's memory, when all of it is there (else no WebAssembly code for it). */
+function wasmLayout(m: Mmu, stateOffset: number): WasmLayout | undefined {
+  const buffer = m.bus.memory.buffer;
+  if (stateOffset < 0 || m.watch.buffer !== buffer || m.code.codeLines.buffer !== buffer) return undefined;
+  return {
+    ramBase: m.ramBase, ramSize: m.ramSize, memoryPages: buffer.byteLength / 65536,
+    state: stateOffset, watch: m.watch.byteOffset, codeLines: m.code.codeLines.byteOffset,
+  };
+}
+
+const ARITH_IMPORTS = arith as unknown as Record<string, (a: number, b: number) => number>;
+
+/** A region compiled to WebAssembly: one module per hart layout (most buses have one hart). */
+function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number): Compiled {
+  const bytes = generateWasmRegion(a, first);
+  const module = new WebAssembly.Module(bytes);
+  return {
+    make: (h, m) => {
+      const layout = wasmLayout(m, h.stateOffset);
+      if (!layout) return jsRegion(a, m).make(h, m);
+      const mod = layout.state === first.state && layout.watch === first.watch ? module : new WebAssembly.Module(generateWasmRegion(a, layout));
+      return instantiate(mod, h, m, vbase | 0);
+    },
+    backend: 'wasm',
+    size: bytes.length,
+  };
+}
+
+function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number): RegionFn {
+  const S = new Int32Array(m.bus.memory.buffer, h.stateOffset, Scratch.FAULT + 1);
+  // The memory unit's slow paths; what they throw is kept for the wrapper below.
+  const unit = m as unknown as Record<string, (a: number, v: number) => number | void>;
+  const ops = MEMORY_OPS.map((name) => unit[name].bind(m));
+  let pending: unknown;
+  const memory = (op: number, addr: number, v: number): number => {
+    try {
+      return (ops[op](addr, v) as number) | 0;
+    } catch (err) {
+      pending = err;
+      S[Scratch.FAULT] = 1;
+      return 0;
+    }
+  };
+  const env: Record<string, WebAssembly.ImportValue> = { mem: m.bus.memory, memory };
+  for (const [name, fn] of Object.entries(ARITH_IMPORTS)) if (typeof fn === 'function') env[name] = fn;
+  const run = new WebAssembly.Instance(mod, { env }).exports.run as (limit: number, word: number, dt: number, ft: number) => number;
+  return (limit, pc0) => {
+    const e = run(limit - MAX_RUN, ((pc0 | 0) - vbase) >>> 2, m.dataTranslated ? 1 : 0, m.fetchTranslate ? 1 : 0);
+    if (e === WasmExit.Fault || e === WasmExit.RetryAt) {
+      // Stopped at an instruction: the count and pc are those before it.
+      const at = S[Scratch.AT];
+      const n = S[Scratch.N] + (at >>> 16);
+      h.pc = (vbase + ((at & 0xffff) << 2)) >>> 0;
+      h.retired += n;
+      if (e === WasmExit.RetryAt) {
+        h.exit = Exit.Retry;
+        return n;
+      }
+      S[Scratch.FAULT] = 0;
+      const err = pending;
+      pending = undefined;
+      if (err === TRAP) {
+        h.exit = Exit.Trap;
+        h.takePendingTrap();
+        return n;
+      }
+      if (err === RETRY) {
+        h.exit = Exit.Retry;
+        return n;
+      }
+      throw err;
+    }
+    const n = S[Scratch.N];
+    h.pc = S[Scratch.PC] >>> 0;
+    h.retired += n;
+    h.exit = e;
+    return n;
+  };
 }
 
 export { HOT_BLOCK };
@@ -279,8 +394,7 @@ export class Jit {
   }
 
   private fn(r: Region): RegionFn {
-    const h = this.h;
-    return (r.fns[this.slot] ??= r.make(h, this.m, h.x, arith, TRAP, RETRY, r.labelOf, r.pages));
+    return (r.fns[this.slot] ??= r.make(this.h, this.m));
   }
 
   /** The region of `page` with an entry point at `pc`, if any. */
@@ -348,7 +462,7 @@ export class Jit {
             }
           } else {
             if (fromRegion && page.regions.length && (page.slots[2 * ((pc >>> 2) & 1023)] & BP_BIT) === 0 && this.noteMiss(page, pc)) continue;
-            if (ripe(page, opts) && store.compile(m, page, pc & ~0xfff, pc, h.retired)) continue;
+            if (ripe(page, opts) && store.compile(m, h.stateOffset, page, pc & ~0xfff, pc, h.retired)) continue;
           }
         }
       }
@@ -399,7 +513,7 @@ export class Jit {
     if (!a.pages.includes(page) || page.compiles >= this.store.options.maxCompilesPerPage) return false;
     this.stats.merges++;
     this.m.code.dropRegions(page);
-    return this.store.compile(this.m, page, pc & ~0xfff, pc, this.h.retired);
+    return this.store.compile(this.m, this.h.stateOffset, page, pc & ~0xfff, pc, this.h.retired);
   }
 
   /**
@@ -424,11 +538,11 @@ export class Jit {
       const age = h.retired - owner.bornAt;
       if (++owner.misses >= 256 && owner.misses * 4000 >= age) {
         this.store.drop(owner);
-        return this.store.compile(m, page, pc & ~0xfff, pc, h.retired);
+        return this.store.compile(m, h.stateOffset, page, pc & ~0xfff, pc, h.retired);
       }
       return false;
     }
     // Code that became hot after the page was compiled: a region of its own.
-    return page.missCount >= 512 && this.store.compile(m, page, pc & ~0xfff, pc, h.retired);
+    return page.missCount >= 512 && this.store.compile(m, h.stateOffset, page, pc & ~0xfff, pc, h.retired);
   }
 }

@@ -83,7 +83,9 @@ export class Mmu {
     this.ramBase = bus.ramBase;
     this.ramSize = bus.ramSize;
     this.code = DecodeCache.for(bus);
-    this.watch = new Uint8Array(bus.ramSize >>> 12);
+    const pages = bus.ramSize >>> 12;
+    const at = bus.allocate(pages);
+    this.watch = at === undefined ? new Uint8Array(pages) : new Uint8Array(bus.memory.buffer, at, pages);
   }
 
   /** Re-reads privilege, mstatus and satp; drops cached translations. */

@@ -1,0 +1,448 @@
+/**
+ * The JIT's WebAssembly backend: a region (jit-analysis.ts) compiled to one
+ * WebAssembly function. V8 compiles WebAssembly to machine code at once (Liftoff)
+ * and optimizes hot functions in the background (TurboFan), without the warm-up in
+ * its bytecode interpreter and the deoptimizations that generated JavaScript goes
+ * through; and its loads and stores of guest RAM are plain memory accesses.
+ *
+ * Shape: registers are locals, loaded when the function is entered and stored back
+ * when it returns; `l` is the word to run next; a `br_table` over the span's words
+ * dispatches to the chain starting there (or to the miss exit):
+ *
+ *   block $out
+ *     loop $dispatch
+ *       budget check
+ *       block $miss  block $c[K-1] … block $c[0]  br_table[l]  end  <chain 0>  end <chain 1> … end
+ *       miss exit
+ *     end
+ *   end
+ *   store registers and the exit state
+ *
+ * Chains keep the JavaScript backend's structure (loops, forward blocks), with the
+ * same exact counting and budget checks. Loads and stores inline the memory unit's
+ * fast path (untranslated, aligned, in RAM, no watch, no code on a stored line) and
+ * call the memory unit otherwise; when that throws (a trap, or RETRY for MMIO and
+ * watched memory), the import records it and the function returns with `at` naming
+ * the instruction: its registers are still those before it (`sem` writes rd last).
+ * Regions with instructions this backend has no code for (atomics) stay JavaScript.
+ */
+import * as arith from '../../isa/arith';
+import { CODE_LINE_SHIFT } from '../decode-cache';
+import { Exit } from '../interpreter';
+import { WATCH_LOAD, WATCH_STORE } from '../mmu';
+import { Insn, Kind, Loop, RegionAnalysis, Structure, bindOperands } from '../jit-analysis';
+import { Bytes, I32, Op, VOID, encodeModule } from './encoder';
+import { compileSem, semSupported } from './sem';
+
+/** Words of the hart's state block (after x0..x32) the function writes when it returns. */
+export const enum Scratch {
+  /** Instructions retired up to the last count. */
+  N = 40,
+  /** The pc to continue at (exits without `at`). */
+  PC = 41,
+  /** The instruction an exception or a retry stopped at: its word | (instructions before it since N) << 16. */
+  AT = 42,
+  /** Set by the memory import when the memory unit threw. */
+  FAULT = 43,
+}
+
+/** Exits of the WebAssembly function besides Exit.Limit, Leave and Miss (with Scratch.PC). */
+export const enum WasmExit {
+  /** The memory unit threw at Scratch.AT (the import kept the error). */
+  Fault = 100,
+  /** The instruction at Scratch.AT must run in slow mode (a sync instruction, a misaligned jump). */
+  RetryAt = 101,
+}
+
+/** Where the hart's state is in the bus's memory (RAM at offset 0). */
+export interface WasmLayout {
+  readonly ramBase: number;
+  readonly ramSize: number;
+  readonly memoryPages: number;
+  /** Byte offset of the hart's state block (x0..x32, then Scratch). */
+  readonly state: number;
+  readonly watch: number;
+  readonly codeLines: number;
+}
+
+/** The arithmetic helpers the `sem` strings call (`A.*`), imported in this order. */
+export const ARITH_NAMES = Object.keys(arith).filter((k) => typeof (arith as Record<string, unknown>)[k] === 'function').sort();
+/** The memory import's operations, by number. */
+export const MEMORY_OPS = ['lw', 'lh', 'lhu', 'lb', 'lbu', 'sw', 'sh', 'sb'] as const;
+
+const LOADS: Record<string, { op: Op; size: number }> = {
+  lw: { op: Op.I32Load, size: 4 },
+  lh: { op: Op.I32Load16S, size: 2 },
+  lhu: { op: Op.I32Load16U, size: 2 },
+  lb: { op: Op.I32Load8S, size: 1 },
+  lbu: { op: Op.I32Load8U, size: 1 },
+};
+const STORES: Record<string, { op: Op; size: number }> = {
+  sw: { op: Op.I32Store, size: 4 },
+  sh: { op: Op.I32Store16, size: 2 },
+  sb: { op: Op.I32Store8, size: 1 },
+};
+const ALIGN_LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2 };
+
+/** Whether every instruction of the region has WebAssembly code. */
+export function wasmSupported(a: RegionAnalysis): boolean {
+  for (const ins of a.insns.values()) {
+    const d = ins.slot.def;
+    if (ins.kind === Kind.Stop || !d) continue;
+    if (d.memory === 'amo' || d.name === 'lr.w' || d.name === 'sc.w') return false;
+    if (!semSupported(d.sem)) return false;
+  }
+  return true;
+}
+
+// Parameters of the function, then its fixed locals.
+const P_LIMIT = 0, P_L = 1, P_DT = 2, P_FT = 3;
+const L_N = 4, L_EXIT = 5, L_PCX = 6, L_AT = 7, L_A = 8, L_O = 9, L_V = 10, L_PC = 11, L_C = 12;
+const FIXED_LOCALS = 13;
+
+/** The module for one hart: `run(limit, word, dataTranslated, fetchTranslated) → exit`. */
+export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8Array {
+  const { vbase, span, pcOf, spanWord, included, insns, chains, structures, labelOf } = a;
+  const body = new Bytes();
+  const regs = new Map<number, number>();
+  const consts = new Map<string, number>();
+  let nextLocal = FIXED_LOCALS;
+  const regLocal = (r: number) => {
+    let k = regs.get(r);
+    if (k === undefined) regs.set(r, (k = nextLocal++));
+    return k;
+  };
+  const arithIndex = (name: string) => {
+    const k = ARITH_NAMES.indexOf(name);
+    if (k < 0) throw new Error(`jit: no helper A.${name}`);
+    return 1 + k;
+  };
+
+  // Structured control: the open constructs, innermost last, for branch depths.
+  const open: string[] = [];
+  const push = (name: string, op: Op.Block | Op.Loop, type = VOID) => {
+    body.byte(op).byte(type);
+    open.push(name);
+  };
+  const end = (name: string) => {
+    if (open.pop() !== name) throw new Error(`jit: wasm structure (${name})`);
+    body.byte(Op.End);
+  };
+  const br = (name: string, op: Op.Br | Op.BrIf = Op.Br) => {
+    const k = open.lastIndexOf(name);
+    if (k < 0) throw new Error(`jit: no ${name} to branch to`);
+    body.byte(op).u32(open.length - 1 - k);
+  };
+  const set = (local: number, v: number) => body.byte(Op.I32Const).s32(v).byte(Op.LocalSet).u32(local);
+  /** Returns from the region with `exit` and the pc to continue at. */
+  const leave = (pc: number, exit: number) => {
+    set(L_PCX, pc);
+    set(L_EXIT, exit);
+    br('out');
+  };
+  /** Returns with `exit` naming the instruction at word g after `run` instructions since the last count. */
+  const leaveAt = (g: number, run: number, exit: number) => {
+    set(L_AT, g | (run << 16));
+    set(L_EXIT, exit);
+    br('out');
+  };
+  const ifThen = (cond: () => void, then: () => void) => {
+    cond();
+    body.byte(Op.If).byte(VOID);
+    open.push('if');
+    then();
+    end('if');
+  };
+  const addN = (k: number) => {
+    if (k) body.byte(Op.LocalGet).u32(L_N).byte(Op.I32Const).s32(k).byte(Op.I32Add).byte(Op.LocalSet).u32(L_N);
+  };
+  const budget = (pc: number) =>
+    ifThen(
+      () => body.byte(Op.LocalGet).u32(L_N).byte(Op.LocalGet).u32(P_LIMIT).byte(Op.I32GtS),
+      () => leave(pc, Exit.Limit),
+    );
+  /** With fetches translated, entering another page of the span leaves for the dispatcher (which checks the translation). */
+  const crossCheck = (target: number, fromPage: number) => {
+    const t = spanWord(target);
+    if (t < 0 || t >>> 10 === fromPage) return;
+    ifThen(() => body.byte(Op.LocalGet).u32(P_FT), () => leave(target, Exit.Leave));
+  };
+
+  // The memory fast path: o = a - base in range, aligned, data untranslated, page not watched, (stores) line without code.
+  const memoryCheck = (size: number, watchBit: number, store: boolean) => {
+    body.byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(layout.ramBase | 0).byte(Op.I32Sub).byte(Op.LocalTee).u32(L_O);
+    body.byte(Op.I32Const).s32(layout.ramSize - size).byte(Op.I32GtU);
+    br('slow', Op.BrIf);
+    if (size > 1) {
+      body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(size - 1).byte(Op.I32And);
+      br('slow', Op.BrIf);
+    }
+    body.byte(Op.LocalGet).u32(P_DT);
+    br('slow', Op.BrIf);
+    body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(12).byte(Op.I32ShrU);
+    body.byte(Op.I32Load8U).u32(0).u32(layout.watch).byte(Op.I32Const).s32(watchBit).byte(Op.I32And);
+    br('slow', Op.BrIf);
+    if (store) {
+      body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(CODE_LINE_SHIFT).byte(Op.I32ShrU);
+      body.byte(Op.I32Load8U).u32(0).u32(layout.codeLines);
+      br('slow', Op.BrIf);
+    }
+  };
+  const faultCheck = (g: number, run: number) =>
+    ifThen(
+      () => body.byte(Op.I32Const).s32(0).byte(Op.I32Load).u32(2).u32(layout.state + Scratch.FAULT * 4),
+      () => leaveAt(g, run, WasmExit.Fault),
+    );
+
+  // ---- the function ----
+  const words = [...Array(span).keys()];
+  push('out', Op.Block);
+  push('dispatch', Op.Loop);
+  ifThen(
+    () => body.byte(Op.LocalGet).u32(L_N).byte(Op.LocalGet).u32(P_LIMIT).byte(Op.I32GtS),
+    () => wordExit(Exit.Limit),
+  );
+  push('miss', Op.Block);
+  for (let k = chains.length - 1; k >= 0; k--) push(`c${k}`, Op.Block);
+  body.byte(Op.LocalGet).u32(P_L).byte(Op.BrTable).u32(span);
+  const chainOfWord = new Map<number, number>();
+  chains.forEach((c, k) => chainOfWord.set(c[0], k));
+  const depth = (name: string) => open.length - 1 - open.lastIndexOf(name);
+  for (const w of words) body.u32(chainOfWord.has(w) ? depth(`c${chainOfWord.get(w)}`) : depth('miss'));
+  body.u32(depth('miss'));
+
+  chains.forEach((c, k) => {
+    end(`c${k}`);
+    emitChain(c, structures.get(c[0])!);
+  });
+  end('miss');
+  // A word without an entry point.
+  wordExit(Exit.Miss);
+  end('dispatch');
+  end('out');
+
+  /** Returns with `exit` at the word `l` (pc = vbase + l * 4). */
+  function wordExit(exit: Exit): void {
+    body.byte(Op.LocalGet).u32(P_L).byte(Op.I32Const).s32(2).byte(Op.I32Shl).byte(Op.I32Const).s32(vbase).byte(Op.I32Add);
+    body.byte(Op.LocalSet).u32(L_PCX);
+    set(L_EXIT, exit);
+    br('out');
+  }
+
+  function emitChain(c: number[], st: Structure): void {
+    const inChain = new Set(c);
+    let run = 0;
+    const loopStart = new Map<number, Loop>();
+    for (const l of st.loops) loopStart.set(l.start, l);
+    const loopsEndingAt = new Map<number, number>();
+    for (const l of st.loops) loopsEndingAt.set(l.end, (loopsEndingAt.get(l.end) ?? 0) + 1);
+    const blocksAt = new Map<number, number[]>();
+    for (const [t, o] of st.blocks) {
+      const list = blocksAt.get(o) ?? [];
+      list.push(t);
+      blocksAt.set(o, list);
+    }
+    for (const list of blocksAt.values()) list.sort((p, q) => p - q).reverse();
+    const flush = (extra = 0) => {
+      addN(run + extra);
+      run = 0;
+    };
+    const jumpTo = (target: number, tg: number, from: number, page: number) => {
+      if (tg >= 0 && inChain.has(tg)) {
+        if (tg <= from) return br(`L${tg}`);
+        if (st.blocks.has(tg)) return br(`B${tg}`);
+      }
+      crossCheck(target, page);
+      if (tg >= 0 && labelOf[tg] >= 0) {
+        set(P_L, tg);
+        return br('dispatch');
+      }
+      leave(target, spanWord(target) >= 0 ? Exit.Miss : Exit.Leave);
+    };
+    const host = (g: number) => ({
+      local: (name: string) => {
+        if (name === 'pc') return L_PC;
+        const m = /^r(\d+)$/.exec(name);
+        if (m) return regLocal(Number(m[1]));
+        let k = consts.get(name);
+        if (k === undefined) consts.set(name, (k = nextLocal++));
+        return k;
+      },
+      load: (fn: string, addr: () => void) => {
+        const ld = LOADS[fn];
+        addr();
+        body.byte(Op.LocalSet).u32(L_A);
+        push('done', Op.Block, I32);
+        push('slow', Op.Block);
+        memoryCheck(ld.size, WATCH_LOAD, false);
+        body.byte(Op.LocalGet).u32(L_O).byte(ld.op).u32(ALIGN_LOG2[ld.size]).u32(0);
+        br('done');
+        end('slow');
+        body.byte(Op.I32Const).s32(MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[number])).byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(0);
+        body.byte(Op.Call).u32(0);
+        faultCheck(g, run);
+        end('done');
+      },
+      store: (fn: string, addr: () => void, value: () => void) => {
+        const stx = STORES[fn];
+        addr();
+        body.byte(Op.LocalSet).u32(L_A);
+        value();
+        body.byte(Op.LocalSet).u32(L_V);
+        push('done', Op.Block);
+        push('slow', Op.Block);
+        memoryCheck(stx.size, WATCH_STORE, true);
+        body.byte(Op.LocalGet).u32(L_O).byte(Op.LocalGet).u32(L_V).byte(stx.op).u32(ALIGN_LOG2[stx.size]).u32(0);
+        br('done');
+        end('slow');
+        body.byte(Op.I32Const).s32(MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[number])).byte(Op.LocalGet).u32(L_A).byte(Op.LocalGet).u32(L_V);
+        body.byte(Op.Call).u32(0).byte(Op.Drop);
+        faultCheck(g, run);
+        end('done');
+      },
+      jump: (target: () => void) => {
+        // A misaligned target traps at the jump: the interpreter runs it in slow mode.
+        target();
+        body.byte(Op.LocalTee).u32(L_C);
+        body.byte(Op.I32Const).s32(3).byte(Op.I32And);
+        body.byte(Op.If).byte(VOID);
+        open.push('if');
+        leaveAt(g, run, WasmExit.RetryAt);
+        end('if');
+        body.byte(Op.LocalGet).u32(L_C);
+      },
+      arith: arithIndex,
+    });
+    const sem = (ins: Insn, text: string, g: number) => {
+      if (/\bpc\b/.test(text)) set(L_PC, ins.pc);
+      compileSem(text, body, host(g));
+    };
+    const none = new Set<number>();
+
+    for (let idx = 0; idx < c.length; idx++) {
+      const g = c[idx];
+      const ins = insns.get(g)!;
+      const page = g >>> 10;
+      if (idx > 0) {
+        const closing = loopsEndingAt.get(c[idx - 1]) ?? 0;
+        if (closing > 0 || st.blocks.has(g) || loopStart.has(g)) flush();
+        for (let k = 0; k < closing; k++) end(`L${openLoopName()}`);
+        if (st.blocks.has(g)) end(`B${g}`);
+        if (page !== c[idx - 1] >>> 10) {
+          flush();
+          crossCheck(pcOf(g), page - 1);
+        }
+      }
+      if (g === c[0] && !loopStart.has(g)) for (const t of blocksAt.get(g) ?? []) push(`B${t}`, Op.Block);
+      if (g === c[0] && loopStart.has(g)) for (const t of blocksAt.get(-1) ?? []) push(`B${t}`, Op.Block);
+      if (loopStart.has(g)) {
+        push(`L${g}`, Op.Loop);
+        budget(ins.pc);
+        for (const t of blocksAt.get(g) ?? []) push(`B${t}`, Op.Block);
+      }
+      const s = ins.slot;
+      const d = s.def;
+      switch (ins.kind) {
+        case Kind.Stop:
+          leaveAt(g, run, WasmExit.RetryAt);
+          break;
+        case Kind.Plain:
+          sem(ins, bindOperands(d!.sem, s, none, none, false)!, g);
+          run++;
+          break;
+        case Kind.Branch: {
+          compileSem(`__c = ${bindOperands(d!.cond!, s, none, none, false)!};`, body, host(g));
+          flush(1);
+          body.byte(Op.LocalGet).u32(host(g).local('__c')).byte(Op.If).byte(VOID);
+          open.push('if');
+          jumpTo(ins.target, ins.tg, g, page);
+          end('if');
+          break;
+        }
+        case Kind.Jal:
+          sem(ins, bindOperands(d!.sem, s, none, none, false)!, g);
+          flush(1);
+          jumpTo(ins.target, ins.tg, g, page);
+          break;
+        case Kind.Jalr: {
+          sem(ins, bindOperands(d!.sem, s, none, none, false)!, g);
+          flush(1);
+          // pc (local) is the target: inside the span, dispatch on its word (leaving
+          // for another page when fetches are translated); else leave.
+          body.byte(Op.LocalGet).u32(L_PC).byte(Op.I32Const).s32(vbase).byte(Op.I32Sub).byte(Op.LocalTee).u32(L_O);
+          body.byte(Op.I32Const).s32(span * 4).byte(Op.I32LtU);
+          body.byte(Op.If).byte(VOID);
+          open.push('if');
+          if (a.pages.length > 1) {
+            ifThen(
+              () => body.byte(Op.LocalGet).u32(P_FT).byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(12).byte(Op.I32ShrU).byte(Op.I32Const).s32(page).byte(Op.I32Ne).byte(Op.I32And),
+              () => {
+                body.byte(Op.LocalGet).u32(L_PC).byte(Op.LocalSet).u32(L_PCX);
+                set(L_EXIT, Exit.Leave);
+                br('out');
+              },
+            );
+          }
+          body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(2).byte(Op.I32ShrU).byte(Op.LocalSet).u32(P_L);
+          br('dispatch');
+          end('if');
+          body.byte(Op.LocalGet).u32(L_PC).byte(Op.LocalSet).u32(L_PCX);
+          set(L_EXIT, Exit.Leave);
+          br('out');
+          break;
+        }
+      }
+    }
+    const last = c[c.length - 1];
+    const lastIns = insns.get(last)!;
+    const closing = loopsEndingAt.get(last) ?? 0;
+    if (closing > 0) flush();
+    for (let k = 0; k < closing; k++) end(`L${openLoopName()}`);
+    if (lastIns.kind === Kind.Plain || lastIns.kind === Kind.Branch) {
+      const next = last + 1;
+      const nextPc = pcOf(next);
+      flush();
+      if (included(next) && labelOf[next] >= 0) {
+        crossCheck(nextPc, last >>> 10);
+        set(P_L, next);
+        br('dispatch');
+      } else leave(nextPc, spanWord(nextPc) >= 0 ? Exit.Miss : Exit.Leave);
+    }
+    if (open[open.length - 1].startsWith('B') || open[open.length - 1].startsWith('L')) throw new Error('jit: wasm chain left a construct open');
+  }
+
+  /** The innermost open loop's word (loops close innermost first). */
+  function openLoopName(): number {
+    for (let k = open.length - 1; k >= 0; k--) if (open[k].startsWith('L')) return Number(open[k].slice(1));
+    throw new Error('jit: no loop to close');
+  }
+
+  // Prologue: load the registers; epilogue: store them and the exit state.
+  const prologue = new Bytes();
+  for (const [r, k] of [...regs].sort((p, q) => p[0] - q[0])) {
+    prologue.byte(Op.I32Const).s32(0).byte(Op.I32Load).u32(2).u32(layout.state + r * 4).byte(Op.LocalSet).u32(k);
+  }
+  const epilogue = new Bytes();
+  for (const [r, k] of [...regs].sort((p, q) => p[0] - q[0])) {
+    if (r === 0 || r === 32) continue;
+    epilogue.byte(Op.I32Const).s32(0).byte(Op.LocalGet).u32(k).byte(Op.I32Store).u32(2).u32(layout.state + r * 4);
+  }
+  const store = (word: Scratch, local: number) =>
+    epilogue.byte(Op.I32Const).s32(0).byte(Op.LocalGet).u32(local).byte(Op.I32Store).u32(2).u32(layout.state + word * 4);
+  store(Scratch.N, L_N);
+  store(Scratch.PC, L_PCX);
+  store(Scratch.AT, L_AT);
+  epilogue.byte(Op.LocalGet).u32(L_EXIT);
+
+  const full = new Bytes().bytes(prologue.view()).bytes(body.view()).bytes(epilogue.view());
+  return encodeModule({
+    types: [
+      { params: 3, results: 1 }, // memory(op, address, value)
+      { params: 2, results: 1 }, // A.*(a, b)
+      { params: 4, results: 1 }, // run(limit, word, dataTranslated, fetchTranslated)
+    ],
+    imports: [{ name: 'memory', type: 0 }, ...ARITH_NAMES.map((name) => ({ name, type: 1 }))],
+    memoryPages: layout.memoryPages,
+    funcs: [{ type: 2, locals: nextLocal - 4, body: full, export: 'run' }],
+  });
+}

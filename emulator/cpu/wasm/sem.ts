@@ -1,0 +1,265 @@
+/**
+ * Compiles an instruction's `sem` string (emulator/isa/table.ts), with its operands
+ * bound (registers as locals `rN`, immediates and the pc as literals: see
+ * jit-codegen.ts's bindOperands), to WebAssembly, so the WebAssembly backend keeps
+ * the one table as its source of semantics. The vocabulary is the table's: int32
+ * arithmetic (`| 0`, `>>> 0` marks a value unsigned for the comparisons that
+ * follow), `Math.imul`, the `A.*` helpers (called as imports), the memory unit's
+ * loads and stores and `jump(t)` (both left to the backend, which inlines their
+ * fast paths), `const` temporaries and `? :`.
+ */
+import { Bytes, Op } from './encoder';
+
+type Expr =
+  | { k: 'num'; v: number }
+  | { k: 'name'; n: string }
+  | { k: 'call'; f: string; args: Expr[] }
+  | { k: 'bin'; op: string; l: Expr; r: Expr }
+  | { k: 'un'; op: string; e: Expr }
+  | { k: 'cond'; c: Expr; a: Expr; b: Expr };
+
+type Stmt = { k: 'assign'; target: string; e: Expr } | { k: 'const'; name: string; e: Expr } | { k: 'expr'; e: Expr };
+
+/** What the compiled code needs from the backend. */
+export interface SemHost {
+  /** The local holding a register (`rN`), `pc` or a `const` of the statement. */
+  local(name: string): number;
+  /** Emits a load (`m.lw` ...): the address is emitted by `addr`; leaves the value. */
+  load(fn: string, addr: () => void): void;
+  /** Emits a store (`m.sw` ...). */
+  store(fn: string, addr: () => void, value: () => void): void;
+  /** Emits `jump(t)`: the target by `target`; leaves it (aligned) on the stack. */
+  jump(target: () => void): void;
+  /** Function index of the import that computes `A.name(a, b)`. */
+  arith(name: string): number;
+}
+
+const TOKEN = /\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_][\w.]*|>>>|===|!==|>>|<<|<=|>=|[-+*&|^~!?:;,(){}<>=])/y;
+
+function tokenize(src: string): string[] {
+  const out: string[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < src.length) {
+    if (/^\s*$/.test(src.slice(TOKEN.lastIndex))) break;
+    const m = TOKEN.exec(src);
+    if (!m) throw new Error(`sem: cannot read '${src.slice(TOKEN.lastIndex, TOKEN.lastIndex + 20)}'`);
+    out.push(m[1]);
+  }
+  return out;
+}
+
+/** Binary operators by precedence (JavaScript's), loosest first. */
+const LEVELS = [['|'], ['^'], ['&'], ['===', '!=='], ['<', '<=', '>', '>='], ['<<', '>>', '>>>'], ['+', '-']];
+
+class Parser {
+  private i = 0;
+  constructor(private readonly t: string[]) {}
+
+  private peek(): string | undefined {
+    return this.t[this.i];
+  }
+
+  private take(expect?: string): string {
+    const tok = this.t[this.i++];
+    if (tok === undefined || (expect !== undefined && tok !== expect)) throw new Error(`sem: expected '${expect ?? 'more'}', found '${tok ?? 'end'}'`);
+    return tok;
+  }
+
+  statements(): Stmt[] {
+    const out: Stmt[] = [];
+    while (this.peek() !== undefined && this.peek() !== '}') {
+      if (this.peek() === '{') {
+        this.take('{');
+        out.push(...this.statements());
+        this.take('}');
+      } else if (this.peek() === ';') this.take(';');
+      else out.push(this.statement());
+    }
+    return out;
+  }
+
+  private statement(): Stmt {
+    if (this.peek() === 'const') {
+      this.take();
+      const name = this.take();
+      this.take('=');
+      const e = this.expr();
+      this.take(';');
+      return { k: 'const', name, e };
+    }
+    const e = this.expr();
+    if (this.peek() === '=') {
+      this.take();
+      if (e.k !== 'name') throw new Error('sem: assignment to an expression');
+      const value = this.expr();
+      this.take(';');
+      return { k: 'assign', target: e.n, e: value };
+    }
+    this.take(';');
+    return { k: 'expr', e };
+  }
+
+  expr(): Expr {
+    const c = this.binary(0);
+    if (this.peek() !== '?') return c;
+    this.take('?');
+    const a = this.expr();
+    this.take(':');
+    return { k: 'cond', c, a, b: this.expr() };
+  }
+
+  private binary(level: number): Expr {
+    if (level === LEVELS.length) return this.unary();
+    let l = this.binary(level + 1);
+    while (LEVELS[level].includes(this.peek() ?? '')) {
+      const op = this.take();
+      l = { k: 'bin', op, l, r: this.binary(level + 1) };
+    }
+    return l;
+  }
+
+  private unary(): Expr {
+    const tok = this.peek();
+    if (tok === '-' || tok === '~' || tok === '!') {
+      this.take();
+      return { k: 'un', op: tok, e: this.unary() };
+    }
+    return this.primary();
+  }
+
+  private primary(): Expr {
+    const tok = this.take();
+    if (tok === '(') {
+      const e = this.expr();
+      this.take(')');
+      return e;
+    }
+    if (/^(0x[0-9a-fA-F]+|\d+)$/.test(tok)) return { k: 'num', v: Number(tok) | 0 };
+    if (!/^[A-Za-z_]/.test(tok)) throw new Error(`sem: unexpected '${tok}'`);
+    if (this.peek() !== '(') return { k: 'name', n: tok };
+    this.take('(');
+    const args: Expr[] = [];
+    while (this.peek() !== ')') {
+      args.push(this.expr());
+      if (this.peek() === ',') this.take(',');
+    }
+    this.take(')');
+    return { k: 'call', f: tok, args };
+  }
+}
+
+const SIGNED: Record<string, Op> = { '<': Op.I32LtS, '<=': Op.I32LeS, '>': Op.I32GtS, '>=': Op.I32GeS };
+const UNSIGNED: Record<string, Op> = { '<': Op.I32LtU, '<=': Op.I32LeU, '>': Op.I32GtU, '>=': Op.I32GeU };
+const PLAIN: Record<string, Op> = {
+  '+': Op.I32Add, '-': Op.I32Sub, '&': Op.I32And, '|': Op.I32Or, '^': Op.I32Xor, '<<': Op.I32Shl, '>>': Op.I32ShrS, '>>>': Op.I32ShrU,
+  '===': Op.I32Eq, '!==': Op.I32Ne,
+};
+
+/** Compiles bound `sem` statements into `out`. Assignments to `r32` (x0) are dropped. */
+export function compileSem(src: string, out: Bytes, host: SemHost): void {
+  const stmts = new Parser(tokenize(src)).statements();
+  const emit = (e: Expr): boolean => expr(e, out, host);
+  for (const s of stmts) {
+    if (s.k === 'expr') {
+      if (emit(s.e) !== VOID) out.byte(Op.Drop);
+    } else if (s.k === 'assign' && s.target === 'r32') {
+      emit(s.e);
+      out.byte(Op.Drop);
+    } else {
+      emit(s.e);
+      out.byte(Op.LocalSet).u32(host.local(s.k === 'assign' ? s.target : s.name));
+    }
+  }
+}
+
+/** Marks an expression that left nothing on the stack (a store). */
+const VOID = undefined as unknown as boolean;
+
+/** Emits `e`; returns whether its value is to be compared unsigned (or VOID). */
+function expr(e: Expr, out: Bytes, host: SemHost): boolean {
+  switch (e.k) {
+    case 'num':
+      out.byte(Op.I32Const).s32(e.v);
+      return false;
+    case 'name':
+      out.byte(Op.LocalGet).u32(host.local(e.n));
+      return false;
+    case 'un':
+      if (e.op === '-') {
+        out.byte(Op.I32Const).s32(0);
+        expr(e.e, out, host);
+        out.byte(Op.I32Sub);
+      } else if (e.op === '~') {
+        expr(e.e, out, host);
+        out.byte(Op.I32Const).s32(-1).byte(Op.I32Xor);
+      } else {
+        expr(e.e, out, host);
+        out.byte(Op.I32Eqz);
+      }
+      return false;
+    case 'cond':
+      expr(e.a, out, host);
+      expr(e.b, out, host);
+      expr(e.c, out, host);
+      out.byte(Op.Select);
+      return false;
+    case 'bin': {
+      // `v >>> 0` is v's bits read unsigned; `v | 0` is v read signed.
+      if (e.op === '>>>' && e.r.k === 'num' && e.r.v === 0) {
+        expr(e.l, out, host);
+        return true;
+      }
+      if (e.op === '|' && e.r.k === 'num' && e.r.v === 0) {
+        expr(e.l, out, host);
+        return false;
+      }
+      const lu = expr(e.l, out, host);
+      const ru = expr(e.r, out, host);
+      const cmp = lu && ru ? UNSIGNED[e.op] : SIGNED[e.op];
+      if (cmp !== undefined) {
+        out.byte(cmp);
+        return false;
+      }
+      const op = PLAIN[e.op];
+      if (op === undefined) throw new Error(`sem: operator ${e.op}`);
+      out.byte(op);
+      return e.op === '>>>';
+    }
+    case 'call':
+      return call(e.f, e.args, out, host);
+  }
+}
+
+function call(f: string, args: Expr[], out: Bytes, host: SemHost): boolean {
+  const arg = (k: number) => () => void expr(args[k], out, host);
+  if (f === 'Math.imul') {
+    arg(0)();
+    arg(1)();
+    out.byte(Op.I32Mul);
+    return false;
+  }
+  if (f === 'jump') {
+    host.jump(arg(0));
+    return false;
+  }
+  if (f.startsWith('A.')) {
+    for (let k = 0; k < args.length; k++) arg(k)();
+    out.byte(Op.Call).u32(host.arith(f.slice(2)));
+    return false;
+  }
+  if (/^m\.(lw|lh|lhu|lb|lbu)$/.test(f)) {
+    host.load(f.slice(2), arg(0));
+    return false;
+  }
+  if (/^m\.(sw|sh|sb)$/.test(f)) {
+    host.store(f.slice(2), arg(0), arg(1));
+    return VOID;
+  }
+  throw new Error(`sem: no WebAssembly for ${f}()`);
+}
+
+/** Whether a bound `sem` uses only what compileSem handles (else the region stays JavaScript). */
+export function semSupported(src: string): boolean {
+  const calls = src.match(/[A-Za-z_][\w.]*(?=\()/g) ?? [];
+  return calls.every((f) => f === 'Math.imul' || f === 'jump' || f.startsWith('A.') || /^m\.(lw|lh|lhu|lb|lbu|sw|sh|sb)$/.test(f));
+}
