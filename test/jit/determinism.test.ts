@@ -4,8 +4,9 @@
  * interpreter and under the JIT — with a hot threshold low enough that nearly all
  * of it runs compiled — and must retire the same instructions at the same virtual
  * times: identical UART output, stop, retired count, cycles, pc, registers and
- * trap CSRs. Regions are merged early (see JitOptions.mergeCrossings), so that
- * path runs too.
+ * trap CSRs, with regions compiled by the WebAssembly backend and, in a third run,
+ * by the JavaScript one. Regions are merged early (see JitOptions.mergeCrossings),
+ * so that path runs too.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -23,11 +24,12 @@ interface Outcome {
   x: number[];
   csrs: number[];
   compiles: number;
+  wasmCompiles: number;
   merges: number;
 }
 
-function runProgram(elf: Uint8Array, tier: Tier, maxInsns: number, slice: number): Outcome {
-  const rt = BareMetalRuntime.fromElfBytes(elf, { tier, jit: { hotThreshold: 64, chunk: 64, mergeCrossings: 2_000 } });
+function runProgram(elf: Uint8Array, tier: Tier, maxInsns: number, slice: number, wasm = true): Outcome {
+  const rt = BareMetalRuntime.fromElfBytes(elf, { tier, jit: { hotThreshold: 64, chunk: 64, mergeCrossings: 2_000, wasm } });
   let output = '';
   rt.on('output', (t: string) => (output += t));
   let stop = rt.machine.run(Math.min(slice, maxInsns));
@@ -48,6 +50,7 @@ function runProgram(elf: Uint8Array, tier: Tier, maxInsns: number, slice: number
     x: [...h.x.slice(0, 32)],
     csrs: [c.mstatus, c.mepc, c.mcause, c.mtval, c.sepc, c.scause, c.stval, c.satp, h.priv],
     compiles: h.jitStats?.compiles ?? 0,
+    wasmCompiles: h.jitStats?.wasmCompiles ?? 0,
     merges: h.jitStats?.merges ?? 0,
   };
 }
@@ -73,10 +76,16 @@ describe('determinism across tiers (interpreter vs JIT)', function () {
       // slice boundary is where the machine re-reads timer deadlines.
       const a = runProgram(elf, 'interpreter', max, 99_991);
       const j = runProgram(elf, 'jit', max, 99_991);
-      assert.ok(j.compiles > 0, 'the JIT compiled code');
+      const js = runProgram(elf, 'jit', max, 99_991, false);
+      assert.ok(j.compiles > 0 && js.compiles > 0, 'the JIT compiled code');
+      assert.equal(js.wasmCompiles, 0, 'PVLAB_JIT_BACKEND=js: JavaScript only');
+      // Only regions with atomics stay JavaScript.
+      if (!/^(amobench|rv32a|atomics)/.test(p.name)) assert.equal(j.wasmCompiles, j.compiles, 'every region WebAssembly');
       // vmbench's bytecode cases become hot at different times: their regions get merged.
-      if (p.name === 'vmbench') assert.ok(j.merges > 0, 'regions of one page were merged');
-      assert.deepEqual({ ...j, compiles: 0, merges: 0 }, { ...a, compiles: 0, merges: 0 });
+      if (p.name === 'vmbench') assert.ok(j.merges > 0 && js.merges > 0, 'regions of one page were merged');
+      const same = (o: Outcome) => ({ ...o, compiles: 0, wasmCompiles: 0, merges: 0 });
+      assert.deepEqual(same(j), same(a), 'WebAssembly backend');
+      assert.deepEqual(same(js), same(a), 'JavaScript backend');
     });
   }
 });
