@@ -27,8 +27,6 @@ export class BusError extends Error {
 
 export const DEFAULT_RAM_BASE = 0x80000000;
 
-/** Harts whose tier state (registers, watch flags) fits beside RAM in the bus's memory (see Bus.allocate). */
-const HARTS_BESIDE_RAM = 8;
 const WASM_PAGE = 65536;
 
 export class Bus {
@@ -49,11 +47,14 @@ export class Bus {
   /** Called with the RAM offset of every store that may hit code, so decode caches stay coherent. */
   onRamWrite: ((offset: number, size: number) => void) | undefined;
 
-  constructor(ramSize: number, ramBase = DEFAULT_RAM_BASE) {
+  /** `harts`: how many harts will run on the bus (room for their state is kept beside RAM). */
+  constructor(ramSize: number, ramBase = DEFAULT_RAM_BASE, harts = 1) {
     if (ramSize <= 0 || ramSize % 4096 !== 0) throw new Error(`RAM size must be a positive multiple of 4 KiB, got ${ramSize}`);
     this.ramBase = ramBase >>> 0;
     this.ramSize = ramSize;
-    const beside = (ramSize >>> 8) + HARTS_BESIDE_RAM * ((ramSize >>> 12) + 256);
+    // Code lines (one byte per 256 bytes of RAM), and per hart its watch flags (one
+    // byte per 4 KiB page) and state block (registers and scratch, 256 bytes).
+    const beside = (ramSize >>> 8) + harts * ((ramSize >>> 12) + 256);
     const pages = Math.ceil((ramSize + beside) / WASM_PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const buffer = this.memory.buffer;

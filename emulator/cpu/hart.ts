@@ -209,7 +209,7 @@ export class Hart {
     const ram = this.bus.ramSize;
     const decode = code.pageCount * (8192 + 200) + code.codeLines.length + code.counts.byteLength + this.mmu.watch.length;
     const jit = this.jit?.store.memoryEstimate() ?? 0;
-    const other = this.mmu.tlbBytes + 33 * 4;
+    const other = this.mmu.tlbBytes + HART_STATE_WORDS * 4;
     return { ram, decode, jit, other, total: ram + decode + jit + other };
   }
 

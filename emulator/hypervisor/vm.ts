@@ -115,7 +115,7 @@ export class Vm {
       throw new VmBuildError(`RAM size ${spec.ramBytes} is not a positive number of pages`);
     }
     if (!Number.isInteger(spec.vcpus) || spec.vcpus < 1 || spec.vcpus > 32) throw new VmBuildError(`bad vCPU count ${spec.vcpus}`);
-    this.bus = new Bus(spec.ramBytes, VM_RAM_BASE);
+    this.bus = new Bus(spec.ramBytes, VM_RAM_BASE, spec.vcpus);
     this.memory = new GuestMemory(this.bus);
     for (let i = 0; i < spec.vcpus; i++) {
       const holder: { v?: VCpu } = {};
