@@ -154,8 +154,21 @@ export async function uiPass(page: Page, o: UiOptions): Promise<string[]> {
     await stoppedIn(page, BLK_HANDLER);
     // Select blkdrv's top frame (VS Code leaves the focus on the session that had it): the guest's
     // source opens there, its DWARF path resolved to the workspace's guests/ folder.
-    await page.locator('.debug-call-stack .monaco-list-row', { hasText: BLK_HANDLER }).first().click();
-    await page.locator('.tab[aria-label^="blkback.c"]').first().waitFor({ timeout: 15000 });
+    // (The list re-renders while the other sessions report their stops: a click can land
+    // on a row that moved, so it is retried until the source is open.)
+    for (let attempt = 1; ; attempt++) {
+      const frameRow = page.locator('.debug-call-stack .monaco-list-row', { hasText: BLK_HANDLER }).first();
+      await frameRow.scrollIntoViewIfNeeded({ timeout: 5000 }).catch(() => undefined);
+      await frameRow.click();
+      const opened = await page
+        .locator('.tab[aria-label^="blkback.c"]')
+        .first()
+        .waitFor({ timeout: 5000 })
+        .then(() => true, () => false);
+      if (opened) break;
+      if (attempt === 3) throw new Error(`blkback.c did not open after ${attempt} clicks on the ${BLK_HANDLER} frame`);
+      o.log(`the ${BLK_HANDLER} frame click did not open blkback.c; again`);
+    }
     await page.waitForTimeout(1000);
     o.log(`blkdrv stopped at ${BLK_HANDLER}; blkback.c is open at the stop`);
     await clearNotifications(page);
