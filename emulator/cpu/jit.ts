@@ -259,7 +259,8 @@ function jsRegion(a: RegionAnalysis, m: Mmu): Compiled {
 /** Where a hart's state is in its bus's memory, when all of it is there (else no WebAssembly code for it). */
 function wasmLayout(m: Mmu, stateOffset: number): WasmLayout | undefined {
   const buffer = m.bus.memory.buffer;
-  if (stateOffset < 0 || m.watch.buffer !== buffer || m.code.codeLines.buffer !== buffer) return undefined;
+  // (The inline RAM check needs RAM below 1 GiB: see wasm/region.ts.)
+  if (stateOffset < 0 || m.ramSize > 1 << 30 || m.watch.buffer !== buffer || m.code.codeLines.buffer !== buffer) return undefined;
   return {
     ramBase: m.ramBase, ramSize: m.ramSize, memoryPages: buffer.byteLength / 65536,
     state: stateOffset, watch: m.watch.byteOffset, codeLines: m.code.codeLines.byteOffset,
@@ -303,7 +304,7 @@ function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number)
   for (const [name, fn] of Object.entries(ARITH_IMPORTS)) if (typeof fn === 'function') env[name] = fn;
   const run = new WebAssembly.Instance(mod, { env }).exports.run as (limit: number, word: number, dt: number, ft: number) => number;
   return (limit, pc0) => {
-    const e = run(limit - MAX_RUN, ((pc0 | 0) - vbase) >>> 2, m.dataTranslated ? 1 : 0, m.fetchTranslate ? 1 : 0);
+    const e = run(limit - MAX_RUN, ((pc0 | 0) - vbase) >>> 2, m.dataTranslated ? -0x80000000 : 0, m.fetchTranslate ? 1 : 0);
     if (e === WasmExit.Fault || e === WasmExit.RetryAt) {
       // Stopped at an instruction: the count and pc are those before it.
       const at = S[Scratch.AT];

@@ -51,6 +51,7 @@ export const enum Op {
   I32Shl = 0x74,
   I32ShrS = 0x75,
   I32ShrU = 0x76,
+  I32Rotr = 0x78,
 }
 
 export const I32 = 0x7f;

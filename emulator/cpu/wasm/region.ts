@@ -96,11 +96,11 @@ export function wasmSupported(a: RegionAnalysis): boolean {
 }
 
 // Parameters of the function, then its fixed locals.
-const P_LIMIT = 0, P_L = 1, P_DT = 2, P_FT = 3;
+const P_LIMIT = 0, P_L = 1, P_DT = 2, P_FT = 3; // P_DT: 0x80000000 when data accesses are translated, else 0
 const L_N = 4, L_EXIT = 5, L_PCX = 6, L_AT = 7, L_A = 8, L_O = 9, L_V = 10, L_PC = 11, L_C = 12;
 const FIXED_LOCALS = 13;
 
-/** The module for one hart: `run(limit, word, dataTranslated, fetchTranslated) → exit`. */
+/** The module for one hart: `run(limit, word, dataTranslated ? 0x80000000 : 0, fetchTranslated) → exit`. */
 export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8Array {
   const { vbase, span, pcOf, spanWord, included, insns, chains, structures, labelOf } = a;
   const body = new Bytes();
@@ -168,16 +168,16 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
     ifThen(() => body.byte(Op.LocalGet).u32(P_FT), () => leave(target, Exit.Leave));
   };
 
-  // The memory fast path: o = a - base in range, aligned, data untranslated, page not watched, (stores) line without code.
+  // The memory fast path: o = a - base in range, aligned, data untranslated, page not
+  // watched, (stores) line without code. The first three are one compare: the
+  // `dataTranslated` parameter is 0x80000000 or 0, or-ed into o (RAM is below 1 GiB),
+  // and rotating o right by log2(size) moves misaligned bits to the top.
   const memoryCheck = (size: number, watchBit: number, store: boolean) => {
+    const shift = ALIGN_LOG2[size];
     body.byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(layout.ramBase | 0).byte(Op.I32Sub).byte(Op.LocalTee).u32(L_O);
-    body.byte(Op.I32Const).s32(layout.ramSize - size).byte(Op.I32GtU);
-    br('slow', Op.BrIf);
-    if (size > 1) {
-      body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(size - 1).byte(Op.I32And);
-      br('slow', Op.BrIf);
-    }
-    body.byte(Op.LocalGet).u32(P_DT);
+    body.byte(Op.LocalGet).u32(P_DT).byte(Op.I32Or);
+    if (shift) body.byte(Op.I32Const).s32(shift).byte(Op.I32Rotr);
+    body.byte(Op.I32Const).s32((layout.ramSize - size) >>> shift).byte(Op.I32GtU);
     br('slow', Op.BrIf);
     body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(12).byte(Op.I32ShrU);
     body.byte(Op.I32Load8U).u32(0).u32(layout.watch).byte(Op.I32Const).s32(watchBit).byte(Op.I32And);
