@@ -126,6 +126,18 @@ export class DecodeCache {
     return p;
   }
 
+  /** Forgets RAM page `n` as if nothing had been decoded or run there (its code lines, and every block count). */
+  forgetPage(n: number): void {
+    const p = this.pages[n];
+    if (p) {
+      this.dropRegions(p);
+      this.pages[n] = undefined;
+      this.pageCount--;
+    }
+    this.codeLines.fill(0, (n << 12) >>> CODE_LINE_SHIFT, ((n + 1) << 12) >>> CODE_LINE_SHIFT);
+    this.counts.fill(0);
+  }
+
   /** The decode page of RAM offset `o` if one exists (no allocation). */
   existing(o: number): DecodePage | undefined {
     return this.pages[o >>> 12];
