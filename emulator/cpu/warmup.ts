@@ -28,6 +28,9 @@ export interface WarmUpHart {
 const DATA = 5;
 /** A register the program loads with an address for `jalr`. */
 const LINK = 7;
+/** The loop counter, and how often the body runs per pass. */
+const COUNTER = 4;
+const LOOPS = 40;
 
 /** The training program (code in the first half of a page, data in the second): one instance of every fast-mode instruction, then `j .`. */
 export function warmUpProgram(): number[] {
@@ -88,12 +91,15 @@ export function warmUpProgram(): number[] {
   }
   // A store next to code (programs keep data beside their code): the memory unit's
   // path that keeps decoded words coherent. It writes zero after the final `j .`.
-  const sw = INSTRUCTIONS.find((e) => e.name === 'sw')!;
-  words.push(encode(sw, { rs1: DATA, rs2: 0, imm: (words.length + 2) * 4 - 2048 }));
+  const named = (name: string) => INSTRUCTIONS.find((e) => e.name === name)!;
+  words.push(encode(named('sw'), { rs1: DATA, rs2: 0, imm: (words.length + 5) * 4 - 2048 }));
+  // The body runs LOOPS times (COUNTER counts down), as a program's loops run: V8
+  // weighs a call site by its calls per call of the function when it inlines.
+  words.push(encode(named('addi'), { rd: COUNTER, rs1: COUNTER, imm: -1 }));
+  words.push(encode(named('bne'), { rs1: COUNTER, rs2: 0, imm: -4 * words.length }));
   if (words.length * 4 > 2040) throw new Error('warm-up program does not fit its half page');
-  const jal = INSTRUCTIONS.find((e) => e.name === 'jal')!;
-  words.push(encode(jal, { rd: 0, imm: 0 })); // j .
-  return words;
+  words.push(encode(named('jal'), { rd: 0, imm: 0 })); // j .
+  return [encode(named('addi'), { rd: COUNTER, rs1: 0, imm: LOOPS }), ...words];
 }
 
 /** Register values of the passes: small, negative, around the int32 limits, zero. */
@@ -120,17 +126,14 @@ export function warmUpInterpreter(h: WarmUpHart, run: RunFunction, m: Mmu, cache
   const words = warmUpProgram();
   const view = new DataView(m.ram.buffer, m.ram.byteOffset, 4096);
   words.forEach((w, i) => view.setUint32(i * 4, w, true));
-  const length = words.length - 1; // without the final `j .`
-  const end = (base + length * 4) >>> 0;
-  // V8 gives a function its feedback vector after a few calls: make those first.
-  for (let k = 0; k < 10; k++) run(0, false);
+  const end = (base + (words.length - 1) * 4) >>> 0; // the final `j .`
+  const limit = LOOPS * words.length;
   PASSES.forEach((value, pass) => {
     for (let r = 1; r < 32; r++) h.x[r] = value(r);
     h.x[DATA] = (base + 2048) | 0;
     h.pc = base >>> 0;
     if (pass === 0) {
-      // Slow mode, one instruction at a time, as the tiers step.
-      for (let n = 0; n < length; n++) run(1, true);
+      run(limit, true); // slow mode
       return;
     }
     // Stop at a breakpoint once (pass 1), yield to compiled code once (pass 2).
@@ -138,8 +141,9 @@ export function warmUpInterpreter(h: WarmUpHart, run: RunFunction, m: Mmu, cache
     if (pass === 1) h.breakpoints.add(stop);
     if (pass === 2) cache.page(0).slots[2 * 3] |= ENTRY_BIT;
     for (let k = 0; k < 4 && h.pc >>> 0 !== end; k++) {
-      run(length, false, pass === 2);
+      run(limit, false, pass === 2);
       h.breakpoints.delete(stop);
+      cache.page(0).slots[2 * 3] &= ~ENTRY_BIT;
     }
   });
   m.ram.set(saved, 0);
