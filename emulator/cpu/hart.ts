@@ -12,6 +12,7 @@ import type { DecodePage } from './decode-cache';
 import { Exit, RunFunction, buildInterpreter } from './interpreter';
 import { JIT_DEFAULTS, Jit, JitOptions } from './jit';
 import { warmUpInterpreter } from './warmup';
+import { HART_STATE_WORDS, StateWord } from './hart-state';
 import { TRAP } from './signals';
 
 /** The execution engines: the generated interpreter alone, or hot code compiled by the JIT tier. */
@@ -131,15 +132,12 @@ export const enum StopReason {
   Requested = 'requested',
 }
 
-/** Words of a hart's state block in the bus's memory (Hart.stateOffset). */
-export const HART_STATE_WORDS = 64;
-
 export class Hart {
   /** x0..x31, plus x[32]: the sink that writes to x0 are decoded into. */
   readonly x: Int32Array;
   /**
-   * Byte offset in the bus's memory of HART_STATE_WORDS words whose first 33 are
-   * `x` (the rest are scratch for compiled WebAssembly code), or -1 when there was
+   * Byte offset in the bus's memory of the hart's state block (hart-state.ts: `x`,
+   * the LR reservation, scratch for compiled WebAssembly code), or -1 when there was
    * no room there (then no WebAssembly code runs on this hart).
    */
   readonly stateOffset: number;
@@ -174,9 +172,10 @@ export class Hart {
   ) {
     const at = bus.allocate(HART_STATE_WORDS * 4);
     this.stateOffset = at ?? -1;
-    this.x = at === undefined ? new Int32Array(33) : new Int32Array(bus.memory.buffer, at, 33);
+    const state = at === undefined ? new Int32Array(HART_STATE_WORDS) : new Int32Array(bus.memory.buffer, at, HART_STATE_WORDS);
+    this.x = state.subarray(StateWord.X, StateWord.X + 33);
     this.csr = new CsrFile(this);
-    this.mmu = new Mmu(bus, this);
+    this.mmu = new Mmu(bus, this, state.subarray(StateWord.RESERVATION, StateWord.RESERVATION + 1));
     this.runFn = buildInterpreter(this, this.mmu, this.mmu.code);
     this.jitOptions = { ...JIT_DEFAULTS, ...processJitOptions, ...options.jit };
     this.tier = options.tier ?? processDefaultTier;

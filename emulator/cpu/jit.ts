@@ -43,7 +43,8 @@ import { Exit, InterpreterHart, RunFunction } from './interpreter';
 import { MAX_RUN, RegionAnalysis, analyzeRegion } from './jit-analysis';
 import { HOT_BLOCK, generateRegion } from './jit-codegen';
 import { RETRY, TRAP } from './signals';
-import { MEMORY_OPS, Scratch, WasmExit, WasmLayout, generateWasmRegion, wasmSupported } from './wasm/region';
+import { StateWord } from './hart-state';
+import { MEMORY_OPS, WasmExit, WasmLayout, generateWasmRegion, wasmSupported } from './wasm/region';
 import type { Mmu } from './mmu';
 
 export interface JitOptions {
@@ -286,7 +287,7 @@ function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number): Compil
 }
 
 function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number): RegionFn {
-  const S = new Int32Array(m.bus.memory.buffer, h.stateOffset, Scratch.FAULT + 1);
+  const S = new Int32Array(m.bus.memory.buffer, h.stateOffset, StateWord.FAULT + 1);
   // The memory unit's slow paths; what they throw is kept for the wrapper below.
   const unit = m as unknown as Record<string, (a: number, v: number) => number | void>;
   const ops = MEMORY_OPS.map((name) => unit[name].bind(m));
@@ -296,7 +297,7 @@ function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number)
       return (ops[op](addr, v) as number) | 0;
     } catch (err) {
       pending = err;
-      S[Scratch.FAULT] = 1;
+      S[StateWord.FAULT] = 1;
       return 0;
     }
   };
@@ -307,15 +308,15 @@ function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number)
     const e = run(limit - MAX_RUN, ((pc0 | 0) - vbase) >>> 2, m.dataTranslated ? -0x80000000 : 0, m.fetchTranslate ? 1 : 0);
     if (e === WasmExit.Fault || e === WasmExit.RetryAt) {
       // Stopped at an instruction: the count and pc are those before it.
-      const at = S[Scratch.AT];
-      const n = S[Scratch.N] + (at >>> 16);
+      const at = S[StateWord.AT];
+      const n = S[StateWord.N] + (at >>> 16);
       h.pc = (vbase + ((at & 0xffff) << 2)) >>> 0;
       h.retired += n;
       if (e === WasmExit.RetryAt) {
         h.exit = Exit.Retry;
         return n;
       }
-      S[Scratch.FAULT] = 0;
+      S[StateWord.FAULT] = 0;
       const err = pending;
       pending = undefined;
       if (err === TRAP) {
@@ -329,8 +330,8 @@ function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number)
       }
       throw err;
     }
-    const n = S[Scratch.N];
-    h.pc = S[Scratch.PC] >>> 0;
+    const n = S[StateWord.N];
+    h.pc = S[StateWord.PC] >>> 0;
     h.retired += n;
     h.exit = e;
     return n;

@@ -73,10 +73,17 @@ export class Mmu {
     return this.tlbs.length * TLB_SIZE * (4 + 8 + 4);
   }
 
-  /** LR/SC reservation: physical address, or -1. */
-  reservation = -1;
+  /** LR/SC reservation: physical address, or -1 (kept in `reservationCell`, where compiled WebAssembly reads it too). */
+  get reservation(): number {
+    const v = this.reservationCell[0];
+    return v === -1 ? -1 : v >>> 0;
+  }
+  set reservation(pa: number) {
+    this.reservationCell[0] = pa;
+  }
 
-  constructor(readonly bus: Bus, private readonly hart: MmuHost) {
+  constructor(readonly bus: Bus, private readonly hart: MmuHost, private readonly reservationCell = new Int32Array(1)) {
+    reservationCell[0] = -1;
     this.ram = bus.ram;
     this.ram32 = bus.ram32;
     this.ram16 = bus.ram16;

@@ -79,8 +79,7 @@ describe('determinism across tiers (interpreter vs JIT)', function () {
       const js = runProgram(elf, 'jit', max, 99_991, false);
       assert.ok(j.compiles > 0 && js.compiles > 0, 'the JIT compiled code');
       assert.equal(js.wasmCompiles, 0, 'PVLAB_JIT_BACKEND=js: JavaScript only');
-      // Only regions with atomics stay JavaScript.
-      if (!/^(amobench|rv32a|atomics)/.test(p.name)) assert.equal(j.wasmCompiles, j.compiles, 'every region WebAssembly');
+      assert.equal(j.wasmCompiles, j.compiles, 'every region WebAssembly');
       // vmbench's bytecode cases become hot at different times: their regions get merged.
       if (p.name === 'vmbench') assert.ok(j.merges > 0 && js.merges > 0, 'regions of one page were merged');
       const same = (o: Outcome) => ({ ...o, compiles: 0, wasmCompiles: 0, merges: 0 });

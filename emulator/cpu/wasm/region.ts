@@ -24,33 +24,24 @@
  * call the memory unit otherwise; when that throws (a trap, or RETRY for MMIO and
  * watched memory), the import records it and the function returns with `at` naming
  * the instruction: its registers are still those before it (`sem` writes rd last).
- * Regions with instructions this backend has no code for (atomics) stay JavaScript.
+ * Atomics inline the same fast path, with the LR reservation in the hart's state
+ * block. A region with an instruction this backend has no code for would stay
+ * JavaScript (wasmSupported); the table has none today.
  */
 import * as arith from '../../isa/arith';
 import { CODE_LINE_SHIFT } from '../decode-cache';
 import { Exit } from '../interpreter';
 import { WATCH_LOAD, WATCH_STORE } from '../mmu';
 import { Insn, Kind, Loop, RegionAnalysis, Structure, bindOperands } from '../jit-analysis';
+import { StateWord } from '../hart-state';
 import { Bytes, I32, Op, VOID, encodeModule } from './encoder';
 import { compileSem, semSupported } from './sem';
 
-/** Words of the hart's state block (after x0..x32) the function writes when it returns. */
-export const enum Scratch {
-  /** Instructions retired up to the last count. */
-  N = 40,
-  /** The pc to continue at (exits without `at`). */
-  PC = 41,
-  /** The instruction an exception or a retry stopped at: its word | (instructions before it since N) << 16. */
-  AT = 42,
-  /** Set by the memory import when the memory unit threw. */
-  FAULT = 43,
-}
-
-/** Exits of the WebAssembly function besides Exit.Limit, Leave and Miss (with Scratch.PC). */
+/** Exits of the WebAssembly function besides Exit.Limit, Leave and Miss (with StateWord.PC). */
 export const enum WasmExit {
-  /** The memory unit threw at Scratch.AT (the import kept the error). */
+  /** The memory unit threw at StateWord.AT (the import kept the error). */
   Fault = 100,
-  /** The instruction at Scratch.AT must run in slow mode (a sync instruction, a misaligned jump). */
+  /** The instruction at StateWord.AT must run in slow mode (a sync instruction, a misaligned jump). */
   RetryAt = 101,
 }
 
@@ -59,7 +50,7 @@ export interface WasmLayout {
   readonly ramBase: number;
   readonly ramSize: number;
   readonly memoryPages: number;
-  /** Byte offset of the hart's state block (x0..x32, then Scratch). */
+  /** Byte offset of the hart's state block (hart-state.ts). */
   readonly state: number;
   readonly watch: number;
   readonly codeLines: number;
@@ -67,8 +58,8 @@ export interface WasmLayout {
 
 /** The arithmetic helpers the `sem` strings call (`A.*`), imported in this order. */
 export const ARITH_NAMES = Object.keys(arith).filter((k) => typeof (arith as Record<string, unknown>)[k] === 'function').sort();
-/** The memory import's operations, by number. */
-export const MEMORY_OPS = ['lw', 'lh', 'lhu', 'lb', 'lbu', 'sw', 'sh', 'sb'] as const;
+/** The memory import's operations (methods of the memory unit, called with (address, value)), by number. */
+export const MEMORY_OPS = ['lw', 'lh', 'lhu', 'lb', 'lbu', 'sw', 'sh', 'sb', 'amoAddress', 'amoStore', 'loadReserved', 'storeConditional'] as const;
 
 const LOADS: Record<string, { op: Op; size: number }> = {
   lw: { op: Op.I32Load, size: 4 },
@@ -88,9 +79,7 @@ const ALIGN_LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2 };
 export function wasmSupported(a: RegionAnalysis): boolean {
   for (const ins of a.insns.values()) {
     const d = ins.slot.def;
-    if (ins.kind === Kind.Stop || !d) continue;
-    if (d.memory === 'amo' || d.name === 'lr.w' || d.name === 'sc.w') return false;
-    if (!semSupported(d.sem)) return false;
+    if (ins.kind !== Kind.Stop && d && !semSupported(d.sem)) return false;
   }
   return true;
 }
@@ -190,7 +179,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
   };
   const faultCheck = (g: number, run: number) =>
     ifThen(
-      () => body.byte(Op.I32Const).s32(0).byte(Op.I32Load).u32(2).u32(layout.state + Scratch.FAULT * 4),
+      () => body.byte(Op.I32Const).s32(0).byte(Op.I32Load).u32(2).u32(layout.state + StateWord.FAULT * 4),
       () => leaveAt(g, run, WasmExit.Fault),
     );
 
@@ -299,6 +288,88 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
         body.byte(Op.Call).u32(0).byte(Op.Drop);
         faultCheck(g, run);
         end('done');
+      },
+      unit: (fn: string, args: Array<() => void>) => {
+        const resv = layout.state + StateWord.RESERVATION * 4;
+        const slowCall = (withValue: boolean) => {
+          body.byte(Op.I32Const).s32(MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[number])).byte(Op.LocalGet).u32(L_A);
+          body.byte(withValue ? Op.LocalGet : Op.I32Const).u32(withValue ? L_V : 0);
+          body.byte(Op.Call).u32(0);
+          faultCheck(g, run);
+        };
+        switch (fn) {
+          case 'amoLoad':
+            // Compiled code runs in fast mode, where amoLoad is the read of the word whose RAM offset amoAddress returned.
+            args[0]();
+            body.byte(Op.I32Load).u32(2).u32(0);
+            return true;
+          case 'amoAddress':
+          case 'loadReserved':
+            // The word's RAM offset (aligned RAM, no watch, no code on its line), or the loaded word and the reservation.
+            args[0]();
+            body.byte(Op.LocalSet).u32(L_A);
+            push('done', Op.Block, I32);
+            push('slow', Op.Block);
+            memoryCheck(4, fn === 'amoAddress' ? WATCH_LOAD | WATCH_STORE : WATCH_LOAD, fn === 'amoAddress');
+            if (fn === 'amoAddress') body.byte(Op.LocalGet).u32(L_O);
+            else {
+              body.byte(Op.I32Const).s32(0).byte(Op.LocalGet).u32(L_A).byte(Op.I32Store).u32(2).u32(resv);
+              body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Load).u32(2).u32(0);
+            }
+            br('done');
+            end('slow');
+            slowCall(false);
+            end('done');
+            return true;
+          case 'amoStore':
+            // Into the word amoAddress checked: a reservation on it is lost; a line with code takes the memory unit's path.
+            args[0]();
+            body.byte(Op.LocalSet).u32(L_A);
+            args[1]();
+            body.byte(Op.LocalSet).u32(L_V);
+            ifThen(
+              () => body.byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(CODE_LINE_SHIFT).byte(Op.I32ShrU).byte(Op.I32Load8U).u32(0).u32(layout.codeLines),
+              () => {
+                slowCall(true);
+                body.byte(Op.Drop);
+                set(L_A, -1); // (the store is done: skip the inline one)
+              },
+            );
+            ifThen(
+              () => body.byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(-1).byte(Op.I32Ne),
+              () => {
+                body.byte(Op.LocalGet).u32(L_A).byte(Op.LocalGet).u32(L_V).byte(Op.I32Store).u32(2).u32(0);
+                ifThen(
+                  () => body.byte(Op.I32Const).s32(0).byte(Op.I32Load).u32(2).u32(resv).byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(layout.ramBase | 0).byte(Op.I32Add).byte(Op.I32Eq),
+                  () => body.byte(Op.I32Const).s32(0).byte(Op.I32Const).s32(-1).byte(Op.I32Store).u32(2).u32(resv),
+                );
+              },
+            );
+            return false;
+          case 'storeConditional': {
+            // Reserved: store and 0; not: 1. Either way the reservation is gone.
+            args[0]();
+            body.byte(Op.LocalSet).u32(L_A);
+            args[1]();
+            body.byte(Op.LocalSet).u32(L_V);
+            push('done', Op.Block, I32);
+            push('slow', Op.Block);
+            memoryCheck(4, WATCH_STORE, true);
+            body.byte(Op.I32Const).s32(0).byte(Op.I32Load).u32(2).u32(resv).byte(Op.LocalGet).u32(L_A).byte(Op.I32Eq).byte(Op.LocalSet).u32(L_C);
+            body.byte(Op.I32Const).s32(0).byte(Op.I32Const).s32(-1).byte(Op.I32Store).u32(2).u32(resv);
+            ifThen(
+              () => body.byte(Op.LocalGet).u32(L_C),
+              () => body.byte(Op.LocalGet).u32(L_O).byte(Op.LocalGet).u32(L_V).byte(Op.I32Store).u32(2).u32(0),
+            );
+            body.byte(Op.I32Const).s32(1).byte(Op.LocalGet).u32(L_C).byte(Op.I32Sub);
+            br('done');
+            end('slow');
+            slowCall(true);
+            end('done');
+            return true;
+          }
+        }
+        throw new Error(`jit: no WebAssembly for m.${fn}`);
       },
       jump: (target: () => void) => {
         // A misaligned target traps at the jump: the interpreter runs it in slow mode.
@@ -427,11 +498,11 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
     if (r === 0 || r === 32) continue;
     epilogue.byte(Op.I32Const).s32(0).byte(Op.LocalGet).u32(k).byte(Op.I32Store).u32(2).u32(layout.state + r * 4);
   }
-  const store = (word: Scratch, local: number) =>
+  const store = (word: StateWord, local: number) =>
     epilogue.byte(Op.I32Const).s32(0).byte(Op.LocalGet).u32(local).byte(Op.I32Store).u32(2).u32(layout.state + word * 4);
-  store(Scratch.N, L_N);
-  store(Scratch.PC, L_PCX);
-  store(Scratch.AT, L_AT);
+  store(StateWord.N, L_N);
+  store(StateWord.PC, L_PCX);
+  store(StateWord.AT, L_AT);
   epilogue.byte(Op.LocalGet).u32(L_EXIT);
 
   const full = new Bytes().bytes(prologue.view()).bytes(body.view()).bytes(epilogue.view());

@@ -28,6 +28,8 @@ export interface SemHost {
   load(fn: string, addr: () => void): void;
   /** Emits a store (`m.sw` ...). */
   store(fn: string, addr: () => void, value: () => void): void;
+  /** Emits another call of the memory unit (`m.amoAddress` ...); true when it leaves a value. */
+  unit(fn: string, args: Array<() => void>): boolean;
   /** Emits `jump(t)`: the target by `target`; leaves it (aligned) on the stack. */
   jump(target: () => void): void;
   /** Function index of the import that computes `A.name(a, b)`. */
@@ -255,11 +257,15 @@ function call(f: string, args: Expr[], out: Bytes, host: SemHost): boolean {
     host.store(f.slice(2), arg(0), arg(1));
     return VOID;
   }
+  if (UNIT_CALLS.test(f)) return host.unit(f.slice(2), args.map((_, k) => arg(k))) ? false : VOID;
   throw new Error(`sem: no WebAssembly for ${f}()`);
 }
+
+/** The memory unit's atomics (SemHost.unit). */
+const UNIT_CALLS = /^m\.(amoAddress|amoLoad|amoStore|loadReserved|storeConditional)$/;
 
 /** Whether a bound `sem` uses only what compileSem handles (else the region stays JavaScript). */
 export function semSupported(src: string): boolean {
   const calls = src.match(/[A-Za-z_][\w.]*(?=\()/g) ?? [];
-  return calls.every((f) => f === 'Math.imul' || f === 'jump' || f.startsWith('A.') || /^m\.(lw|lh|lhu|lb|lbu|sw|sh|sb)$/.test(f));
+  return calls.every((f) => f === 'Math.imul' || f === 'jump' || f.startsWith('A.') || /^m\.(lw|lh|lhu|lb|lbu|sw|sh|sb)$/.test(f) || UNIT_CALLS.test(f));
 }

@@ -1,0 +1,20 @@
+/**
+ * A hart's state block in its bus's memory (Hart.stateOffset): what compiled
+ * WebAssembly code reads and writes besides RAM. Words, from the block's start.
+ */
+export const HART_STATE_WORDS = 64;
+
+export const enum StateWord {
+  /** x0..x31, then x[32], the sink that writes to x0 are decoded into. */
+  X = 0,
+  /** Instructions retired up to the last count (WebAssembly region exits). */
+  N = 40,
+  /** The pc to continue at (exits without `at`). */
+  PC = 41,
+  /** The instruction an exception or a retry stopped at: its word | (instructions before it since N) << 16. */
+  AT = 42,
+  /** Set by the memory import when the memory unit threw. */
+  FAULT = 43,
+  /** The LR/SC reservation: a physical address, or -1 (Mmu.reservation). */
+  RESERVATION = 44,
+}
