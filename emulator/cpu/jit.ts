@@ -468,6 +468,12 @@ export class Jit {
           }
         }
       }
+      if (f !== undefined && limit - n <= MAX_RUN) {
+        // A region stops MAX_RUN instructions before the budget's end (its checks are
+        // that coarse) and the interpreter finishes exactly: with less left, enter none.
+        n += this.interp(limit - n, false, false);
+        return n;
+      }
       if (f !== undefined) {
         if (fromRegion && from !== r && from !== undefined && ++r!.crossings >= opts.mergeCrossings && this.merge(from, r!, pc)) continue;
         stats.regionRuns++;
