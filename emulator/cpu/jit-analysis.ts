@@ -118,6 +118,27 @@ export interface Structure {
   blocks: Map<number, number>;
 }
 
+/**
+ * Where a chain's constructs open and close, in the order the backends emit them:
+ * the loop headed at each word, how many loops end at each word, and the forward
+ * blocks opening at each position (-1: at the chain's start, outside a loop that
+ * starts there too), outermost (latest target) first.
+ */
+export function chainLayout(st: Structure): { loopStart: Map<number, Loop>; loopsEndingAt: Map<number, number>; blocksAt: Map<number, number[]> } {
+  const loopStart = new Map<number, Loop>();
+  for (const l of st.loops) loopStart.set(l.start, l);
+  const loopsEndingAt = new Map<number, number>();
+  for (const l of st.loops) loopsEndingAt.set(l.end, (loopsEndingAt.get(l.end) ?? 0) + 1);
+  const blocksAt = new Map<number, number[]>();
+  for (const [t, open] of st.blocks) {
+    const list = blocksAt.get(open) ?? [];
+    list.push(t);
+    blocksAt.set(open, list);
+  }
+  for (const list of blocksAt.values()) list.sort((a, b) => b - a);
+  return { loopStart, loopsEndingAt, blocksAt };
+}
+
 /** The hot code of a span and its structure; undefined when nothing on the span is hot. */
 export function analyzeRegion(input: RegionInput) {
   const { pages, vbase, counts } = input;

@@ -41,7 +41,7 @@
 import { CODE_LINE_SHIFT } from './decode-cache';
 import { Exit } from './interpreter';
 import { WATCH_LOAD, WATCH_STORE } from './mmu';
-import { MAX_RUN, RamShape, RegionAnalysis, Kind, Structure, Loop, bindOperands, hex } from './jit-analysis';
+import { MAX_RUN, RamShape, RegionAnalysis, Kind, Structure, bindOperands, chainLayout, hex } from './jit-analysis';
 
 export { MAX_RUN, HOT_BLOCK } from './jit-analysis';
 export type { RamShape, RegionInput } from './jit-analysis';
@@ -215,18 +215,7 @@ export function generateRegion(a: RegionAnalysis, ram?: RamShape): RegionCode {
     succ = new Set<number>();
     let switches = false;
     let run = 0; // instructions since the last count on the fall-through path
-    const loopStart = new Map<number, Loop>();
-    for (const l of st.loops) loopStart.set(l.start, l);
-    const loopsEndingAt = new Map<number, number>();
-    for (const l of st.loops) loopsEndingAt.set(l.end, (loopsEndingAt.get(l.end) ?? 0) + 1);
-    // Blocks opening at each position, outermost (latest target) first.
-    const blocksAt = new Map<number, number[]>();
-    for (const [t, open] of st.blocks) {
-      const list = blocksAt.get(open) ?? [];
-      list.push(t);
-      blocksAt.set(open, list);
-    }
-    for (const list of blocksAt.values()) list.sort((a, b) => b - a);
+    const { loopStart, loopsEndingAt, blocksAt } = chainLayout(st);
     const chainStart = c[0];
     const flush = (extra = 0) => {
       const k = run + extra;

@@ -32,7 +32,7 @@ import * as arith from '../../isa/arith';
 import { CODE_LINE_SHIFT } from '../decode-cache';
 import { Exit } from '../interpreter';
 import { WATCH_LOAD, WATCH_STORE } from '../mmu';
-import { Insn, Kind, Loop, RegionAnalysis, Structure, bindOperands } from '../jit-analysis';
+import { Insn, Kind, RegionAnalysis, Structure, bindOperands, chainLayout } from '../jit-analysis';
 import { StateWord } from '../hart-state';
 import { Bytes, I32, Op, VOID, encodeModule } from './encoder';
 import { compileSem, semSupported } from './sem';
@@ -221,17 +221,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
   function emitChain(c: number[], st: Structure): void {
     const inChain = new Set(c);
     let run = 0;
-    const loopStart = new Map<number, Loop>();
-    for (const l of st.loops) loopStart.set(l.start, l);
-    const loopsEndingAt = new Map<number, number>();
-    for (const l of st.loops) loopsEndingAt.set(l.end, (loopsEndingAt.get(l.end) ?? 0) + 1);
-    const blocksAt = new Map<number, number[]>();
-    for (const [t, o] of st.blocks) {
-      const list = blocksAt.get(o) ?? [];
-      list.push(t);
-      blocksAt.set(o, list);
-    }
-    for (const list of blocksAt.values()) list.sort((p, q) => p - q).reverse();
+    const { loopStart, loopsEndingAt, blocksAt } = chainLayout(st);
     const flush = (extra = 0) => {
       addN(run + extra);
       run = 0;
