@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { Access } from '../../emulator/cpu/constants';
-import type { Hart, Tier } from '../../emulator/cpu/hart';
+import { Hart, type Tier } from '../../emulator/cpu/hart';
 import { WATCH_LOAD, WATCH_STORE } from '../../emulator/cpu/mmu';
 import { VirtMachine } from '../../emulator/system/virt-machine';
-import { RAM, X, b, csr, i, jal, li, machine, pass, r, s, sys } from '../cpu/program';
+import { EAGER_JIT, RAM, X, b, csr, i, jal, li, machine, pass, r, s, sys } from '../cpu/program';
 
 const MTVEC = 0x305;
 
@@ -426,6 +426,23 @@ describe('JIT tier against the interpreter', function () {
       j.run(33_333);
     }
     assert.deepEqual(snapshot(j), snapshot(a));
+  });
+
+  it('compiles to JavaScript, with the same results, for a hart whose state found no room in its bus memory', () => {
+    const words = countingLoop(200_000);
+    const reference = runTier(words, 'jit', 1_000_000);
+    const vm = machine(words, RAM, 'jit');
+    while (vm.bus.allocate(256) !== undefined); // the room beside RAM used up
+    const late = new Hart(vm.bus, 1, vm, { tier: 'jit', jit: EAGER_JIT });
+    assert.equal(late.stateOffset, -1);
+    late.reset(RAM);
+    late.run(5_000_000);
+    assert.deepEqual([...late.x.slice(0, 32)], [...reference.hart.x.slice(0, 32)]);
+    assert.equal(late.retired, reference.hart.retired);
+    const st = late.jitStats!;
+    assert.ok(st.compiles > 0 && st.regionRuns > 0, 'ran compiled');
+    assert.equal(st.wasmCompiles, 0, 'JavaScript regions only');
+    assert.ok(reference.hart.jitStats!.wasmCompiles > 0, 'the same program compiles to WebAssembly otherwise');
   });
 
   it('has a tier option, a default, and no JIT state under the interpreter', () => {
