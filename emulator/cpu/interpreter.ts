@@ -13,6 +13,7 @@ import { INSTRUCTIONS } from '../isa/table';
 import * as arith from '../isa/arith';
 import { BP_BIT, COUNT_SLOTS, ENTRY_BIT, ILLEGAL_OP, DecodeCache, DecodePage } from './decode-cache';
 import { RETRY, TRAP } from './signals';
+import { inlineMemory } from './inline-memory';
 import type { Mmu } from './mmu';
 
 /**
@@ -80,7 +81,9 @@ function JUMP(h: InterpreterHart, t: number): number {
 }
 
 function caseFor(opValue: number, sem: string, control: boolean, sync: boolean): string {
-  sem = sem.replace(/\bjump\(/g, 'JUMP(h, ');
+  // Loads and stores take the memory unit's fast path inline (V8 inlines calls by a
+  // budget it may spend elsewhere); the slow path calls the memory unit.
+  sem = inlineMemory(sem.replace(/\bjump\(/g, 'JUMP(h, '), 'named', false).replace(/\bM_(\w+)\(/g, 'm.$1(');
   const guard = sync ? 'if (!slow) { signal = RETRY; break run; } ' : '';
   const advance = control ? '' : ' pc = (pc + 4) | 0;';
   // Block ends count their executions for the JIT tier's choice of hot code.
@@ -94,8 +97,14 @@ function generateSource(): string {
   // pc is kept as an int32 (the address's bits): V8 keeps it in a register, where a
   // uint32 above 2^31 would live in a double.
   return `"use strict";
+const W = mem.watch, CL = mem.code.codeLines, R8 = mem.ram, R16 = mem.ram16, R32 = mem.ram32;
+const RB = mem.ramBase | 0, RL1 = mem.ramSize - 1, RL2 = mem.ramSize - 2, RL4 = mem.ramSize - 4;
 return function run(limit, slow, yieldToJit) {
   const x = h.x, m = mem;
+  // Translation cannot change within a fast-mode run (what changes it is a sync
+  // instruction or a trap, which end the run); slow mode always calls the memory unit.
+  const DT = slow || m.dataTranslated ? 1 : 0;
+  let a = 0, o = 0, v = 0;
   const bps = h.breakpoints;
   const bpOn = !slow && bps.size > 0, bpStamp = bps.stamp;
   let pc = h.pc | 0, n = 0, vpage = -1, page = EMPTY, d = EMPTY.slots, n0 = 0, pw = 0, signal;
