@@ -176,9 +176,11 @@ export class Hart {
     this.x = state.subarray(StateWord.X, StateWord.X + 33);
     this.csr = new CsrFile(this);
     this.mmu = new Mmu(bus, this, state.subarray(StateWord.RESERVATION, StateWord.RESERVATION + 1));
-    this.runFn = buildInterpreter(this, this.mmu, this.mmu.code);
+    const tier = options.tier ?? processDefaultTier;
+    // (Each tier gets the interpreter variant that suits it; see buildInterpreter.)
+    this.runFn = buildInterpreter(this, this.mmu, this.mmu.code, tier === 'interpreter');
     this.jitOptions = { ...JIT_DEFAULTS, ...processJitOptions, ...options.jit };
-    this.tier = options.tier ?? processDefaultTier;
+    this.tier = tier;
     // Under the JIT the interpreter only warms code up, and its deoptimizations as new
     // instructions appear were half of a short program's time: train it first. (Under
     // the interpreter tier, which runs on, V8's code optimized from the program's own

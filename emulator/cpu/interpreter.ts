@@ -80,10 +80,9 @@ function JUMP(h: InterpreterHart, t: number): number {
   return t;
 }
 
-function caseFor(opValue: number, sem: string, control: boolean, sync: boolean): string {
-  // Loads and stores take the memory unit's fast path inline (V8 inlines calls by a
-  // budget it may spend elsewhere); the slow path calls the memory unit.
-  sem = inlineMemory(sem.replace(/\bjump\(/g, 'JUMP(h, '), 'named', false).replace(/\bM_(\w+)\(/g, 'm.$1(');
+function caseFor(opValue: number, sem: string, control: boolean, sync: boolean, inline: boolean): string {
+  sem = sem.replace(/\bjump\(/g, 'JUMP(h, ');
+  if (inline) sem = inlineMemory(sem, 'named', false).replace(/\bM_(\w+)\(/g, 'm.$1(');
   const guard = sync ? 'if (!slow) { signal = RETRY; break run; } ' : '';
   const advance = control ? '' : ' pc = (pc + 4) | 0;';
   // Block ends count their executions for the JIT tier's choice of hot code.
@@ -91,8 +90,15 @@ function caseFor(opValue: number, sem: string, control: boolean, sync: boolean):
   return `      case ${opValue}: {${count} ${guard}${leaving(sem)}${advance} break; }`;
 }
 
-function generateSource(): string {
-  const cases = INSTRUCTIONS.map((d, i) => caseFor(i + 1, d.sem, !!d.control, !!d.sync));
+/**
+ * `inline`: loads and stores take the memory unit's fast path inline rather than
+ * calling it (and counting on V8 to inline the call). That is about a tenth faster
+ * for the interpreter tier and about a tenth slower for the JIT tier's trained
+ * interpreter (which runs only while code warms up, and more code is more to
+ * compile), measured on sortbench, matbench and vmbench; so each has its own.
+ */
+function generateSource(inline: boolean): string {
+  const cases = INSTRUCTIONS.map((d, i) => caseFor(i + 1, d.sem, !!d.control, !!d.sync, inline));
   cases.push(`      case ${ILLEGAL_OP}: signal = h.illegal(imm); break run;`);
   // pc is kept as an int32 (the address's bits): V8 keeps it in a register, where a
   // uint32 above 2^31 would live in a double.
@@ -152,17 +158,17 @@ ${cases.join('\n')}
 }
 
 type Factory = (...args: unknown[]) => RunFunction;
-let factory: Factory | undefined;
+const factories: { inline?: Factory; call?: Factory } = {};
 /** A page of the same class as real ones keeps the loop's locals monomorphic (one for all harts, like JUMP). */
 const EMPTY_PAGE = new DecodePage(-1);
 
 /** The interpreter's source text (for inspection and tests). */
-export const interpreterSource = generateSource;
+export const interpreterSource = (inline = true) => generateSource(inline);
 
 /** Builds the run function for one hart. The source is compiled once per process. */
-export function buildInterpreter(h: InterpreterHart, m: Mmu, cache: DecodeCache): RunFunction {
-  if (!factory) {
-    factory = new Function('h', 'mem', 'A', 'cache', 'TRAP', 'RETRY', 'EMPTY', 'C', 'JUMP', generateSource()) as Factory;
-  }
+export function buildInterpreter(h: InterpreterHart, m: Mmu, cache: DecodeCache, inline = true): RunFunction {
+  const factory = (factories[inline ? 'inline' : 'call'] ??= new Function(
+    'h', 'mem', 'A', 'cache', 'TRAP', 'RETRY', 'EMPTY', 'C', 'JUMP', generateSource(inline),
+  ) as Factory);
   return factory(h, m, arith, cache, TRAP, RETRY, EMPTY_PAGE, cache.counts, JUMP);
 }
