@@ -19,6 +19,7 @@
  *   'exited'   (code: number)                     every VM stopped, or nothing can run any more
  */
 import { EventEmitter } from 'node:events';
+import './process-options';
 import { Access } from '../cpu/constants';
 import type { HartHost } from '../cpu/hart';
 import { WATCH_LOAD, WATCH_STORE } from '../cpu/mmu';

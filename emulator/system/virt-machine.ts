@@ -7,26 +7,12 @@
  * 100 MHz and mtime ticks at 10 MHz (CYCLES_PER_TICK), so every run is exact.
  */
 import { Bus } from '../bus/bus';
-import { Hart, HartHost, HartOptions, MemoryUsage, StopReason, Tier, parseTier, setDefaultJitOptions, setDefaultTier } from '../cpu/hart';
+import { Hart, HartHost, HartOptions, MemoryUsage, StopReason, Tier } from '../cpu/hart';
+import './process-options';
 import { Access, Cause, Irq } from '../cpu/constants';
 import { WATCH_STORE } from '../cpu/mmu';
 import { Clint, Ns16550a, Plic, SifiveTest, VirtMap } from '../devices';
 import { ElfFile, SymbolTable, loadElf } from '../loader';
-
-// The execution tier of every hart this process builds: PVLAB_TIER=interpreter|jit
-// (default: the JIT), read once here; PVLAB_JIT_HOT=N lowers the JIT's hot threshold
-// (instructions interpreted on a page before it is compiled), for tests, and
-// PVLAB_JIT_BACKEND=js keeps every compiled region JavaScript (default: WebAssembly
-// where it has code for the region's instructions).
-{
-  const tier = parseTier(process.env.PVLAB_TIER);
-  if (tier) setDefaultTier(tier);
-  const hot = Number(process.env.PVLAB_JIT_HOT);
-  const options: Parameters<typeof setDefaultJitOptions>[0] = {};
-  if (Number.isInteger(hot) && hot > 0) Object.assign(options, { hotThreshold: hot, chunk: Math.min(8192, hot) });
-  if (process.env.PVLAB_JIT_BACKEND === 'js') options.wasm = false;
-  setDefaultJitOptions(options);
-}
 
 export const CYCLES_PER_TICK = 10;
 export const TIMEBASE_HZ = 10_000_000;

@@ -6,6 +6,8 @@
  * observable must be identical.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { Access } from '../../emulator/cpu/constants';
 import { Hart, type Tier } from '../../emulator/cpu/hart';
 import { WATCH_LOAD, WATCH_STORE } from '../../emulator/cpu/mmu';
@@ -443,6 +445,14 @@ describe('JIT tier against the interpreter', function () {
     assert.ok(st.compiles > 0 && st.regionRuns > 0, 'ran compiled');
     assert.equal(st.wasmCompiles, 0, 'JavaScript regions only');
     assert.ok(reference.hart.jitStats!.wasmCompiles > 0, 'the same program compiles to WebAssembly otherwise');
+  });
+
+  it('takes PVLAB_TIER from the environment in a process that loads only the system runtime', () => {
+    const runtime = path.join(__dirname, '..', '..', 'emulator', 'system', 'system-runtime');
+    const hart = path.join(__dirname, '..', '..', 'emulator', 'cpu', 'hart');
+    const code = `require(${JSON.stringify(runtime)}); const h = require(${JSON.stringify(hart)}); process.stdout.write(h.defaultTier())`;
+    const out = execFileSync(process.execPath, ['-e', code], { env: { ...process.env, PVLAB_TIER: 'interpreter' }, encoding: 'utf8' });
+    assert.equal(out, 'interpreter');
   });
 
   it('has a tier option, a default, and no JIT state under the interpreter', () => {
