@@ -305,7 +305,7 @@ function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number)
   for (const [name, fn] of Object.entries(ARITH_IMPORTS)) if (typeof fn === 'function') env[name] = fn;
   const run = new WebAssembly.Instance(mod, { env }).exports.run as (limit: number, word: number, dt: number, ft: number) => number;
   return (limit, pc0) => {
-    const e = run(limit - MAX_RUN, ((pc0 | 0) - vbase) >>> 2, m.dataTranslated ? -0x80000000 : 0, m.fetchTranslate ? 1 : 0);
+    const e = run(limit, ((pc0 | 0) - vbase) >>> 2, m.dataTranslated ? -0x80000000 : 0, m.fetchTranslate ? 1 : 0);
     if (e === WasmExit.Fault || e === WasmExit.RetryAt) {
       // Stopped at an instruction: the count and pc are those before it.
       const at = S[StateWord.AT];
@@ -468,9 +468,10 @@ export class Jit {
           }
         }
       }
-      if (f !== undefined && limit - n <= MAX_RUN) {
-        // A region stops MAX_RUN instructions before the budget's end (its checks are
-        // that coarse) and the interpreter finishes exactly: with less left, enter none.
+      if (f !== undefined && r!.backend === 'js' && limit - n <= MAX_RUN) {
+        // A JavaScript region stops MAX_RUN instructions before the budget's end (its
+        // checks are that coarse) and the interpreter finishes exactly: with less left,
+        // enter none.
         n += this.interp(limit - n, false, false);
         return n;
       }

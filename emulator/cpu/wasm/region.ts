@@ -11,15 +11,15 @@
  *
  *   block $out
  *     loop $dispatch
- *       budget check
  *       block $miss  block $c[K-1] … block $c[0]  br_table[l]  end  <chain 0>  end <chain 1> … end
  *       miss exit
  *     end
  *   end
  *   store registers and the exit state
  *
- * Chains keep the JavaScript backend's structure (loops, forward blocks), with the
- * same exact counting and budget checks. Loads and stores inline the memory unit's
+ * Chains keep the JavaScript backend's structure (loops, forward blocks) and its
+ * exact counting; the budget is checked at each chain's start and loop heads
+ * against what may run before the next check (see `budget`). Loads and stores inline the memory unit's
  * fast path (untranslated, aligned, in RAM, no watch, no code on a stored line) and
  * call the memory unit otherwise; when that throws (a trap, or RETRY for MMIO and
  * watched memory), the import records it and the function returns with `at` naming
@@ -89,7 +89,7 @@ const P_LIMIT = 0, P_L = 1, P_DT = 2, P_FT = 3; // P_DT: 0x80000000 when data ac
 const L_N = 4, L_EXIT = 5, L_PCX = 6, L_AT = 7, L_A = 8, L_O = 9, L_V = 10, L_PC = 11, L_C = 12;
 const FIXED_LOCALS = 13;
 
-/** The module for one hart: `run(limit, word, dataTranslated ? 0x80000000 : 0, fetchTranslated) → exit`. */
+/** The module for one hart: `run(budget, word, dataTranslated ? 0x80000000 : 0, fetchTranslated) → exit`. */
 export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8Array {
   const { vbase, span, pcOf, spanWord, included, insns, chains, structures, labelOf } = a;
   const body = new Bytes();
@@ -145,9 +145,15 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
   const addN = (k: number) => {
     if (k) body.byte(Op.LocalGet).u32(L_N).byte(Op.I32Const).s32(k).byte(Op.I32Add).byte(Op.LocalSet).u32(L_N);
   };
-  const budget = (pc: number) =>
+  /**
+   * The budget check at a chain's start and at its loop heads: from there, at most
+   * `ahead` instructions (the rest of the chain) run before the next check, so the
+   * region stops only when those might not fit and the interpreter finishes the few
+   * left (the JavaScript backend stops a fixed MAX_RUN before the end).
+   */
+  const budget = (ahead: number, pc: number) =>
     ifThen(
-      () => body.byte(Op.LocalGet).u32(L_N).byte(Op.LocalGet).u32(P_LIMIT).byte(Op.I32GtS),
+      () => body.byte(Op.LocalGet).u32(L_N).byte(Op.I32Const).s32(ahead).byte(Op.I32Add).byte(Op.LocalGet).u32(P_LIMIT).byte(Op.I32GtS),
       () => leave(pc, Exit.Limit),
     );
   /** With fetches translated, entering another page of the span leaves for the dispatcher (which checks the translation). */
@@ -187,10 +193,6 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
   const words = [...Array(span).keys()];
   push('out', Op.Block);
   push('dispatch', Op.Loop);
-  ifThen(
-    () => body.byte(Op.LocalGet).u32(L_N).byte(Op.LocalGet).u32(P_LIMIT).byte(Op.I32GtS),
-    () => wordExit(Exit.Limit),
-  );
   push('miss', Op.Block);
   for (let k = chains.length - 1; k >= 0; k--) push(`c${k}`, Op.Block);
   body.byte(Op.LocalGet).u32(P_L).byte(Op.BrTable).u32(span);
@@ -394,11 +396,14 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
           crossCheck(pcOf(g), page - 1);
         }
       }
-      if (g === c[0] && !loopStart.has(g)) for (const t of blocksAt.get(g) ?? []) push(`B${t}`, Op.Block);
+      if (g === c[0] && !loopStart.has(g)) {
+        budget(c.length, ins.pc);
+        for (const t of blocksAt.get(g) ?? []) push(`B${t}`, Op.Block);
+      }
       if (g === c[0] && loopStart.has(g)) for (const t of blocksAt.get(-1) ?? []) push(`B${t}`, Op.Block);
       if (loopStart.has(g)) {
         push(`L${g}`, Op.Loop);
-        budget(ins.pc);
+        budget(c.length - idx, ins.pc);
         for (const t of blocksAt.get(g) ?? []) push(`B${t}`, Op.Block);
       }
       const s = ins.slot;
