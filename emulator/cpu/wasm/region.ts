@@ -19,9 +19,9 @@
  *
  * Chains keep the JavaScript backend's structure (loops, forward blocks) and its
  * exact counting; the budget is checked at each chain's start and loop heads
- * against what may run before the next check (see `budget`). Loads and stores inline the memory unit's
- * fast path (untranslated, aligned, in RAM, no watch, no code on a stored line) and
- * call the memory unit otherwise; when that throws (a trap, or RETRY for MMIO and
+ * against what may run before the next check (see `budget`). Loads and stores
+ * inline the memory unit's fast path (untranslated, aligned, in RAM, no watch, no
+ * code on a stored line) and call the memory unit otherwise; when that throws (a trap, or RETRY for MMIO and
  * watched memory), the import records it and the function returns with `at` naming
  * the instruction: its registers are still those before it (`sem` writes rd last).
  * Atomics inline the same fast path, with the LR reservation in the hart's state
@@ -190,7 +190,6 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
     );
 
   // ---- the function ----
-  const words = [...Array(span).keys()];
   push('out', Op.Block);
   push('dispatch', Op.Loop);
   push('miss', Op.Block);
@@ -199,7 +198,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
   const chainOfWord = new Map<number, number>();
   chains.forEach((c, k) => chainOfWord.set(c[0], k));
   const depth = (name: string) => open.length - 1 - open.lastIndexOf(name);
-  for (const w of words) body.u32(chainOfWord.has(w) ? depth(`c${chainOfWord.get(w)}`) : depth('miss'));
+  for (let w = 0; w < span; w++) body.u32(chainOfWord.has(w) ? depth(`c${chainOfWord.get(w)}`) : depth('miss'));
   body.u32(depth('miss'));
 
   chains.forEach((c, k) => {
