@@ -5,6 +5,7 @@
  * through units (and the project's loader) see it. Paths use DW_FORM_string.
  */
 import type { AsmImage } from './types';
+import { sleb128, uleb128 } from '../util/leb128';
 
 const DW_LNS_copy = 1, DW_LNS_advance_pc = 2, DW_LNS_advance_line = 3, DW_LNS_set_file = 4, DW_LNS_set_column = 5;
 const DW_LNE_end_sequence = 1, DW_LNE_set_address = 2;
@@ -38,23 +39,13 @@ class Out {
   }
 
   uleb(v: number): this {
-    do {
-      let b = v % 128;
-      v = Math.floor(v / 128);
-      if (v > 0) b |= 0x80;
-      this.u8(b);
-    } while (v > 0);
+    uleb128(v, (b) => this.u8(b));
     return this;
   }
 
   sleb(v: number): this {
-    for (;;) {
-      const b = v & 0x7f;
-      v >>= 7;
-      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-      this.u8(done ? b : b | 0x80);
-      if (done) return this;
-    }
+    sleb128(v, (b) => this.u8(b));
+    return this;
   }
 
   str(s: string): this {

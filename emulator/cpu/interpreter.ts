@@ -102,15 +102,19 @@ function generateSource(inline: boolean): string {
   cases.push(`      case ${ILLEGAL_OP}: signal = h.illegal(imm); break run;`);
   // pc is kept as an int32 (the address's bits): V8 keeps it in a register, where a
   // uint32 above 2^31 would live in a double.
+  // What the inline memory fast path uses (inline-memory.ts). Translation cannot change
+  // within a fast-mode run (what changes it is a sync instruction or a trap, which end
+  // the run); slow mode always calls the memory unit.
+  const ramViews = inline
+    ? `const W = mem.watch, CL = mem.code.codeLines, R8 = mem.ram, R16 = mem.ram16, R32 = mem.ram32;
+const RB = mem.ramBase | 0, RL1 = mem.ramSize - 1, RL2 = mem.ramSize - 2, RL4 = mem.ramSize - 4;`
+    : '';
+  const runLocals = inline ? 'const DT = slow || m.dataTranslated ? 1 : 0;\n  let a = 0, o = 0, v = 0;' : '';
   return `"use strict";
-const W = mem.watch, CL = mem.code.codeLines, R8 = mem.ram, R16 = mem.ram16, R32 = mem.ram32;
-const RB = mem.ramBase | 0, RL1 = mem.ramSize - 1, RL2 = mem.ramSize - 2, RL4 = mem.ramSize - 4;
+${ramViews}
 return function run(limit, slow, yieldToJit) {
   const x = h.x, m = mem;
-  // Translation cannot change within a fast-mode run (what changes it is a sync
-  // instruction or a trap, which end the run); slow mode always calls the memory unit.
-  const DT = slow || m.dataTranslated ? 1 : 0;
-  let a = 0, o = 0, v = 0;
+  ${runLocals}
   const bps = h.breakpoints;
   const bpOn = !slow && bps.size > 0, bpStamp = bps.stamp;
   let pc = h.pc | 0, n = 0, vpage = -1, page = EMPTY, d = EMPTY.slots, n0 = 0, pw = 0, signal;

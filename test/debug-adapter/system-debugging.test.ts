@@ -11,7 +11,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { SourceResolver } from '../../debug-adapter/sources';
 import { andStop, startClient } from './support';
-import { CAPS, DEMO, REPO, collect, launchMulti, until } from './system-support';
+import { CAPS, DEMO, REPO, collect, launchMulti, until, demoClients } from './system-support';
 
 const BLKBACK = path.join(REPO, 'guests/blk-driver/blkback.c');
 
@@ -27,15 +27,7 @@ function lineOf(file: string, text: string): number {
 
 describe('debug adapter: debugging the VMs of a system', function () {
   this.timeout(60_000);
-  const clients: DebugClient[] = [];
-
-  before(function () {
-    if (!fs.existsSync(DEMO)) this.skip();
-  });
-
-  afterEach(async () => {
-    for (const c of clients.splice(0).reverse()) await c.stop().catch(() => undefined);
-  });
+  const clients = demoClients();
 
   it('focus: the VM that stopped gets its stopped event last; the others preserve focus', async () => {
     const { parent, kids } = await launchMulti(clients);

@@ -7,23 +7,14 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { PVIO_GRANT_WINDOW_BASE } from '../../emulator/hypervisor/abi.generated';
 import { andStop, startClient } from './support';
-import { CAPS, DEMO, collect, launchMulti as launchSystem } from './system-support';
+import { CAPS, DEMO, collect, launchMulti as launchSystem, demoClients } from './system-support';
 
 describe('debug adapter: systems (demo driver-isolation)', function () {
   this.timeout(60_000);
-  const clients: DebugClient[] = [];
-
-  before(function () {
-    if (!fs.existsSync(DEMO)) this.skip();
-  });
-
-  afterEach(async () => {
-    for (const c of clients.splice(0).reverse()) await c.stop().catch(() => undefined);
-  });
+  const clients = demoClients();
 
   const launchMulti = (extra: Record<string, unknown> = {}) => launchSystem(clients, extra);
 

@@ -4,6 +4,7 @@
  * way VS Code does (a second DebugClient per VM on the child's debugServer).
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { DebugProtocol } from '@vscode/debugprotocol';
@@ -12,6 +13,21 @@ import { startClient } from './support';
 export const REPO = path.resolve(__dirname, '../../..');
 export const DEMO = path.join(REPO, 'examples/driver-isolation/system.json');
 export const CAPS = { adapterID: 'pvlab', pathFormat: 'path' as const, linesStartAt1: true, columnsStartAt1: true };
+
+/**
+ * Call inside a `describe`: the clients a test starts go into the returned list and
+ * are stopped after it, children first; the suite is skipped without the demo.
+ */
+export function demoClients(): DebugClient[] {
+  const clients: DebugClient[] = [];
+  before(function () {
+    if (!fs.existsSync(DEMO)) this.skip();
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0).reverse()) await c.stop().catch(() => undefined);
+  });
+  return clients;
+}
 
 export interface ReverseRequest {
   seq: number;

@@ -1,4 +1,5 @@
 /** Hand-assembled DWARF sections (.debug_line, .debug_info, .debug_abbrev) for decoder tests. */
+import { sleb128, uleb128 } from '../../emulator/util/leb128';
 
 /** A little-endian byte sink. */
 export class Bytes {
@@ -24,22 +25,12 @@ export class Bytes {
     return dwarf64 ? this.u64(v) : this.u32(v);
   }
   uleb(v: number): this {
-    do {
-      let b = v % 128;
-      v = Math.floor(v / 128);
-      if (v > 0) b |= 0x80;
-      this.u8(b);
-    } while (v > 0);
+    uleb128(v, (b) => this.u8(b));
     return this;
   }
   sleb(v: number): this {
-    for (;;) {
-      const b = v & 0x7f;
-      v >>= 7;
-      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-      this.u8(done ? b : b | 0x80);
-      if (done) return this;
-    }
+    sleb128(v, (b) => this.u8(b));
+    return this;
   }
   str(s: string): this {
     return this.u8(...Buffer.from(s, 'utf8'), 0);

@@ -4,6 +4,7 @@
  * imported functions. Opcodes and encodings from the WebAssembly core
  * specification (binary format, chapter 5).
  */
+import { sleb128, uleb128 } from '../../util/leb128';
 
 export const enum Op {
   Unreachable = 0x00,
@@ -80,26 +81,14 @@ export class Bytes {
 
   /** Unsigned LEB128. */
   u32(v: number): this {
-    v >>>= 0;
-    do {
-      let b = v & 0x7f;
-      v >>>= 7;
-      if (v !== 0) b |= 0x80;
-      this.byte(b);
-    } while (v !== 0);
+    uleb128(v >>> 0, (b) => this.byte(b));
     return this;
   }
 
   /** Signed LEB128 of an int32. */
   s32(v: number): this {
-    v |= 0;
-    for (;;) {
-      const b = v & 0x7f;
-      v >>= 7;
-      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-      this.byte(done ? b : b | 0x80);
-      if (done) return this;
-    }
+    sleb128(v, (b) => this.byte(b));
+    return this;
   }
 
   name(s: string): this {
