@@ -44,7 +44,8 @@ import { MAX_RUN, RegionAnalysis, analyzeRegion } from './jit-analysis';
 import { HOT_BLOCK, generateRegion } from './jit-codegen';
 import { RETRY, TRAP } from './signals';
 import { StateWord } from './hart-state';
-import { MEMORY_OPS, WasmExit, WasmLayout, generateWasmRegion, wasmSupported } from './wasm/region';
+import { WasmExit, generateWasmRegion, wasmSupported } from './wasm/region';
+import { MEMORY_OPS, WasmLayout } from './wasm/memory-access';
 import type { Mmu } from './mmu';
 
 export interface JitOptions {

@@ -29,12 +29,12 @@
  * JavaScript (wasmSupported); the table has none today.
  */
 import * as arith from '../../isa/arith';
-import { CODE_LINE_SHIFT } from '../decode-cache';
 import { Exit } from '../interpreter';
-import { WATCH_LOAD, WATCH_STORE } from '../mmu';
 import { Insn, Kind, RegionAnalysis, Structure, bindOperands, chainLayout } from '../jit-analysis';
 import { StateWord } from '../hart-state';
-import { Bytes, I32, Op, VOID, encodeModule } from './encoder';
+import { FunctionBuilder } from './builder';
+import { Bytes, Op, encodeModule } from './encoder';
+import { WasmLayout, memoryAccess } from './memory-access';
 import { compileSem, semSupported } from './sem';
 
 /** Exits of the WebAssembly function besides Exit.Limit, Leave and Miss (with StateWord.PC). */
@@ -45,35 +45,15 @@ export const enum WasmExit {
   RetryAt = 101,
 }
 
-/** Where the hart's state is in the bus's memory (RAM at offset 0). */
-export interface WasmLayout {
-  readonly ramBase: number;
-  readonly ramSize: number;
-  readonly memoryPages: number;
-  /** Byte offset of the hart's state block (hart-state.ts). */
-  readonly state: number;
-  readonly watch: number;
-  readonly codeLines: number;
-}
-
-/** The arithmetic helpers the `sem` strings call (`A.*`), imported in this order. */
+/** The arithmetic helpers the `sem` strings call (`A.*`), imported in this order after the memory import. */
 export const ARITH_NAMES = Object.keys(arith).filter((k) => typeof (arith as Record<string, unknown>)[k] === 'function').sort();
-/** The memory import's operations (methods of the memory unit, called with (address, value)), by number. */
-export const MEMORY_OPS = ['lw', 'lh', 'lhu', 'lb', 'lbu', 'sw', 'sh', 'sb', 'amoAddress', 'amoStore', 'loadReserved', 'storeConditional'] as const;
 
-const LOADS: Record<string, { op: Op; size: number }> = {
-  lw: { op: Op.I32Load, size: 4 },
-  lh: { op: Op.I32Load16S, size: 2 },
-  lhu: { op: Op.I32Load16U, size: 2 },
-  lb: { op: Op.I32Load8S, size: 1 },
-  lbu: { op: Op.I32Load8U, size: 1 },
-};
-const STORES: Record<string, { op: Op; size: number }> = {
-  sw: { op: Op.I32Store, size: 4 },
-  sh: { op: Op.I32Store16, size: 2 },
-  sb: { op: Op.I32Store8, size: 1 },
-};
-const ALIGN_LOG2: Record<number, number> = { 1: 0, 2: 1, 4: 2 };
+/** Function index of the import computing `A.name`. */
+export function arithImport(name: string): number {
+  const k = ARITH_NAMES.indexOf(name);
+  if (k < 0) throw new Error(`wasm: no helper A.${name}`);
+  return 1 + k;
+}
 
 /** Whether every instruction of the region has WebAssembly code. */
 export function wasmSupported(a: RegionAnalysis): boolean {
@@ -88,11 +68,14 @@ export function wasmSupported(a: RegionAnalysis): boolean {
 const P_LIMIT = 0, P_L = 1, P_DT = 2, P_FT = 3; // P_DT: 0x80000000 when data accesses are translated, else 0
 const L_N = 4, L_EXIT = 5, L_PCX = 6, L_AT = 7, L_A = 8, L_O = 9, L_V = 10, L_PC = 11, L_C = 12;
 const FIXED_LOCALS = 13;
+const MEMORY_LOCALS = { a: L_A, o: L_O, v: L_V, c: L_C, dt: P_DT };
 
 /** The module for one hart: `run(budget, word, dataTranslated ? 0x80000000 : 0, fetchTranslated) → exit`. */
 export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8Array {
   const { vbase, span, pcOf, spanWord, included, insns, chains, structures, labelOf } = a;
-  const body = new Bytes();
+  const f = new FunctionBuilder();
+  const { body } = f;
+  const push = f.push.bind(f), end = f.end.bind(f), br = f.br.bind(f), set = f.set.bind(f), ifThen = f.ifThen.bind(f);
   const regs = new Map<number, number>();
   const consts = new Map<string, number>();
   let nextLocal = FIXED_LOCALS;
@@ -101,28 +84,6 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
     if (k === undefined) regs.set(r, (k = nextLocal++));
     return k;
   };
-  const arithIndex = (name: string) => {
-    const k = ARITH_NAMES.indexOf(name);
-    if (k < 0) throw new Error(`jit: no helper A.${name}`);
-    return 1 + k;
-  };
-
-  // Structured control: the open constructs, innermost last, for branch depths.
-  const open: string[] = [];
-  const push = (name: string, op: Op.Block | Op.Loop, type = VOID) => {
-    body.byte(op).byte(type);
-    open.push(name);
-  };
-  const end = (name: string) => {
-    if (open.pop() !== name) throw new Error(`jit: wasm structure (${name})`);
-    body.byte(Op.End);
-  };
-  const br = (name: string, op: Op.Br | Op.BrIf = Op.Br) => {
-    const k = open.lastIndexOf(name);
-    if (k < 0) throw new Error(`jit: no ${name} to branch to`);
-    body.byte(op).u32(open.length - 1 - k);
-  };
-  const set = (local: number, v: number) => body.byte(Op.I32Const).s32(v).byte(Op.LocalSet).u32(local);
   /** Returns from the region with `exit` and the pc to continue at. */
   const leave = (pc: number, exit: number) => {
     set(L_PCX, pc);
@@ -134,13 +95,6 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
     set(L_AT, g | (run << 16));
     set(L_EXIT, exit);
     br('out');
-  };
-  const ifThen = (cond: () => void, then: () => void) => {
-    cond();
-    body.byte(Op.If).byte(VOID);
-    open.push('if');
-    then();
-    end('if');
   };
   const addN = (k: number) => {
     if (k) body.byte(Op.LocalGet).u32(L_N).byte(Op.I32Const).s32(k).byte(Op.I32Add).byte(Op.LocalSet).u32(L_N);
@@ -163,32 +117,6 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
     ifThen(() => body.byte(Op.LocalGet).u32(P_FT), () => leave(target, Exit.Leave));
   };
 
-  // The memory fast path: o = a - base in range, aligned, data untranslated, page not
-  // watched, (stores) line without code. The first three are one compare: the
-  // `dataTranslated` parameter is 0x80000000 or 0, or-ed into o (RAM is below 1 GiB),
-  // and rotating o right by log2(size) moves misaligned bits to the top.
-  const memoryCheck = (size: number, watchBit: number, store: boolean) => {
-    const shift = ALIGN_LOG2[size];
-    body.byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(layout.ramBase | 0).byte(Op.I32Sub).byte(Op.LocalTee).u32(L_O);
-    body.byte(Op.LocalGet).u32(P_DT).byte(Op.I32Or);
-    if (shift) body.byte(Op.I32Const).s32(shift).byte(Op.I32Rotr);
-    body.byte(Op.I32Const).s32((layout.ramSize - size) >>> shift).byte(Op.I32GtU);
-    br('slow', Op.BrIf);
-    body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(12).byte(Op.I32ShrU);
-    body.byte(Op.I32Load8U).u32(0).u32(layout.watch).byte(Op.I32Const).s32(watchBit).byte(Op.I32And);
-    br('slow', Op.BrIf);
-    if (store) {
-      body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(CODE_LINE_SHIFT).byte(Op.I32ShrU);
-      body.byte(Op.I32Load8U).u32(0).u32(layout.codeLines);
-      br('slow', Op.BrIf);
-    }
-  };
-  const faultCheck = (g: number, run: number) =>
-    ifThen(
-      () => body.byte(Op.I32Const).s32(0).byte(Op.I32Load).u32(2).u32(layout.state + StateWord.FAULT * 4),
-      () => leaveAt(g, run, WasmExit.Fault),
-    );
-
   // ---- the function ----
   push('out', Op.Block);
   push('dispatch', Op.Loop);
@@ -197,7 +125,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
   body.byte(Op.LocalGet).u32(P_L).byte(Op.BrTable).u32(span);
   const chainOfWord = new Map<number, number>();
   chains.forEach((c, k) => chainOfWord.set(c[0], k));
-  const depth = (name: string) => open.length - 1 - open.lastIndexOf(name);
+  const depth = (name: string) => f.depth(name);
   for (let w = 0; w < span; w++) body.u32(chainOfWord.has(w) ? depth(`c${chainOfWord.get(w)}`) : depth('miss'));
   body.u32(depth('miss'));
 
@@ -248,132 +176,18 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
         if (k === undefined) consts.set(name, (k = nextLocal++));
         return k;
       },
-      load: (fn: string, addr: () => void) => {
-        const ld = LOADS[fn];
-        addr();
-        body.byte(Op.LocalSet).u32(L_A);
-        push('done', Op.Block, I32);
-        push('slow', Op.Block);
-        memoryCheck(ld.size, WATCH_LOAD, false);
-        body.byte(Op.LocalGet).u32(L_O).byte(ld.op).u32(ALIGN_LOG2[ld.size]).u32(0);
-        br('done');
-        end('slow');
-        body.byte(Op.I32Const).s32(MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[number])).byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(0);
-        body.byte(Op.Call).u32(0);
-        faultCheck(g, run);
-        end('done');
-      },
-      store: (fn: string, addr: () => void, value: () => void) => {
-        const stx = STORES[fn];
-        addr();
-        body.byte(Op.LocalSet).u32(L_A);
-        value();
-        body.byte(Op.LocalSet).u32(L_V);
-        push('done', Op.Block);
-        push('slow', Op.Block);
-        memoryCheck(stx.size, WATCH_STORE, true);
-        body.byte(Op.LocalGet).u32(L_O).byte(Op.LocalGet).u32(L_V).byte(stx.op).u32(ALIGN_LOG2[stx.size]).u32(0);
-        br('done');
-        end('slow');
-        body.byte(Op.I32Const).s32(MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[number])).byte(Op.LocalGet).u32(L_A).byte(Op.LocalGet).u32(L_V);
-        body.byte(Op.Call).u32(0).byte(Op.Drop);
-        faultCheck(g, run);
-        end('done');
-      },
-      unit: (fn: string, args: Array<() => void>) => {
-        const resv = layout.state + StateWord.RESERVATION * 4;
-        const slowCall = (withValue: boolean) => {
-          body.byte(Op.I32Const).s32(MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[number])).byte(Op.LocalGet).u32(L_A);
-          body.byte(withValue ? Op.LocalGet : Op.I32Const).u32(withValue ? L_V : 0);
-          body.byte(Op.Call).u32(0);
-          faultCheck(g, run);
-        };
-        switch (fn) {
-          case 'amoLoad':
-            // Compiled code runs in fast mode, where amoLoad is the read of the word whose RAM offset amoAddress returned.
-            args[0]();
-            body.byte(Op.I32Load).u32(2).u32(0);
-            return true;
-          case 'amoAddress':
-          case 'loadReserved':
-            // The word's RAM offset (aligned RAM, no watch, no code on its line), or the loaded word and the reservation.
-            args[0]();
-            body.byte(Op.LocalSet).u32(L_A);
-            push('done', Op.Block, I32);
-            push('slow', Op.Block);
-            memoryCheck(4, fn === 'amoAddress' ? WATCH_LOAD | WATCH_STORE : WATCH_LOAD, fn === 'amoAddress');
-            if (fn === 'amoAddress') body.byte(Op.LocalGet).u32(L_O);
-            else {
-              body.byte(Op.I32Const).s32(0).byte(Op.LocalGet).u32(L_A).byte(Op.I32Store).u32(2).u32(resv);
-              body.byte(Op.LocalGet).u32(L_O).byte(Op.I32Load).u32(2).u32(0);
-            }
-            br('done');
-            end('slow');
-            slowCall(false);
-            end('done');
-            return true;
-          case 'amoStore':
-            // Into the word amoAddress checked: a reservation on it is lost; a line with code takes the memory unit's path.
-            args[0]();
-            body.byte(Op.LocalSet).u32(L_A);
-            args[1]();
-            body.byte(Op.LocalSet).u32(L_V);
-            ifThen(
-              () => body.byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(CODE_LINE_SHIFT).byte(Op.I32ShrU).byte(Op.I32Load8U).u32(0).u32(layout.codeLines),
-              () => {
-                slowCall(true);
-                body.byte(Op.Drop);
-                set(L_A, -1); // (the store is done: skip the inline one)
-              },
-            );
-            ifThen(
-              () => body.byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(-1).byte(Op.I32Ne),
-              () => {
-                body.byte(Op.LocalGet).u32(L_A).byte(Op.LocalGet).u32(L_V).byte(Op.I32Store).u32(2).u32(0);
-                ifThen(
-                  () => body.byte(Op.I32Const).s32(0).byte(Op.I32Load).u32(2).u32(resv).byte(Op.LocalGet).u32(L_A).byte(Op.I32Const).s32(layout.ramBase | 0).byte(Op.I32Add).byte(Op.I32Eq),
-                  () => body.byte(Op.I32Const).s32(0).byte(Op.I32Const).s32(-1).byte(Op.I32Store).u32(2).u32(resv),
-                );
-              },
-            );
-            return false;
-          case 'storeConditional': {
-            // Reserved: store and 0; not: 1. Either way the reservation is gone.
-            args[0]();
-            body.byte(Op.LocalSet).u32(L_A);
-            args[1]();
-            body.byte(Op.LocalSet).u32(L_V);
-            push('done', Op.Block, I32);
-            push('slow', Op.Block);
-            memoryCheck(4, WATCH_STORE, true);
-            body.byte(Op.I32Const).s32(0).byte(Op.I32Load).u32(2).u32(resv).byte(Op.LocalGet).u32(L_A).byte(Op.I32Eq).byte(Op.LocalSet).u32(L_C);
-            body.byte(Op.I32Const).s32(0).byte(Op.I32Const).s32(-1).byte(Op.I32Store).u32(2).u32(resv);
-            ifThen(
-              () => body.byte(Op.LocalGet).u32(L_C),
-              () => body.byte(Op.LocalGet).u32(L_O).byte(Op.LocalGet).u32(L_V).byte(Op.I32Store).u32(2).u32(0),
-            );
-            body.byte(Op.I32Const).s32(1).byte(Op.LocalGet).u32(L_C).byte(Op.I32Sub);
-            br('done');
-            end('slow');
-            slowCall(true);
-            end('done');
-            return true;
-          }
-        }
-        throw new Error(`jit: no WebAssembly for m.${fn}`);
-      },
+      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(g, run, WasmExit.Fault)),
       jump: (target: () => void) => {
         // A misaligned target traps at the jump: the interpreter runs it in slow mode.
         target();
         body.byte(Op.LocalTee).u32(L_C);
         body.byte(Op.I32Const).s32(3).byte(Op.I32And);
-        body.byte(Op.If).byte(VOID);
-        open.push('if');
+        push('if', Op.If);
         leaveAt(g, run, WasmExit.RetryAt);
         end('if');
         body.byte(Op.LocalGet).u32(L_C);
       },
-      arith: arithIndex,
+      arith: arithImport,
     });
     const sem = (ins: Insn, text: string, g: number) => {
       if (/\bpc\b/.test(text)) set(L_PC, ins.pc);
@@ -418,8 +232,8 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
         case Kind.Branch: {
           compileSem(`__c = ${bindOperands(d!.cond!, s, none, none, false)!};`, body, host(g));
           flush(1);
-          body.byte(Op.LocalGet).u32(host(g).local('__c')).byte(Op.If).byte(VOID);
-          open.push('if');
+          f.get(host(g).local('__c'));
+          push('if', Op.If);
           jumpTo(ins.target, ins.tg, g, page);
           end('if');
           break;
@@ -436,8 +250,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
           // for another page when fetches are translated); else leave.
           body.byte(Op.LocalGet).u32(L_PC).byte(Op.I32Const).s32(vbase).byte(Op.I32Sub).byte(Op.LocalTee).u32(L_O);
           body.byte(Op.I32Const).s32(span * 4).byte(Op.I32LtU);
-          body.byte(Op.If).byte(VOID);
-          open.push('if');
+          push('if', Op.If);
           if (a.pages.length > 1) {
             ifThen(
               () => body.byte(Op.LocalGet).u32(P_FT).byte(Op.LocalGet).u32(L_O).byte(Op.I32Const).s32(12).byte(Op.I32ShrU).byte(Op.I32Const).s32(page).byte(Op.I32Ne).byte(Op.I32And),
@@ -473,11 +286,12 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
         br('dispatch');
       } else leave(nextPc, spanWord(nextPc) >= 0 ? Exit.Miss : Exit.Leave);
     }
-    if (open[open.length - 1].startsWith('B') || open[open.length - 1].startsWith('L')) throw new Error('jit: wasm chain left a construct open');
+    if (/^[BL]/.test(f.innermost ?? '')) throw new Error('jit: wasm chain left a construct open');
   }
 
   /** The innermost open loop's word (loops close innermost first). */
   function openLoopName(): number {
+    const open = f.openNames;
     for (let k = open.length - 1; k >= 0; k--) if (open[k].startsWith('L')) return Number(open[k].slice(1));
     throw new Error('jit: no loop to close');
   }
