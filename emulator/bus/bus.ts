@@ -29,6 +29,19 @@ export const DEFAULT_RAM_BASE = 0x80000000;
 
 const WASM_PAGE = 65536;
 
+/**
+ * Room kept for a bus's decoded instructions (8 KiB per 4 KiB page of code, see
+ * cpu/decode-cache.ts), so WebAssembly code can read them: one page of decoded code
+ * per page of RAM, up to 1024 pages (4 MiB of code; beyond that, decoded pages live
+ * in plain arrays). Only pages that are used take host memory.
+ */
+export function decodeRoomPages(ramSize: number): number {
+  return Math.min(ramSize >>> 12, 1024);
+}
+
+/** Per hart beside RAM: watch flags (a byte per page), the state block and the fetch TLB. */
+const hartRoom = (ramSize: number) => (ramSize >>> 12) + 256 + 2048;
+
 export class Bus {
   readonly ram: Uint8Array;
   /** Word and halfword views of `ram`, for aligned fast paths. */
@@ -52,9 +65,9 @@ export class Bus {
     if (ramSize <= 0 || ramSize % 4096 !== 0) throw new Error(`RAM size must be a positive multiple of 4 KiB, got ${ramSize}`);
     this.ramBase = ramBase >>> 0;
     this.ramSize = ramSize;
-    // Code lines (one byte per 256 bytes of RAM), and per hart its watch flags (one
-    // byte per 4 KiB page) and state block (registers and scratch, 256 bytes).
-    const beside = (ramSize >>> 8) + harts * ((ramSize >>> 12) + 256);
+    // Code lines (one byte per 256 bytes of RAM), decoded code, and per hart its
+    // watch flags, state block and fetch TLB.
+    const beside = (ramSize >>> 8) + decodeRoomPages(ramSize) * 8192 + harts * hartRoom(ramSize);
     const pages = Math.ceil((ramSize + beside) / WASM_PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const buffer = this.memory.buffer;

@@ -9,7 +9,7 @@
  * and the compiled region of its code, if any. Words covered by compiled code have
  * JIT_BIT set in their entry; writing such a word drops the region.
  */
-import { Bus } from '../bus/bus';
+import { Bus, decodeRoomPages } from '../bus/bus';
 import { decode } from '../isa/decode';
 import { INSTRUCTIONS } from '../isa/table';
 
@@ -54,8 +54,10 @@ export interface CompiledRegion {
   readonly labelWords: readonly number[];
 }
 
+/** Bytes of one page's decoded slots. */
+export const DECODE_PAGE_BYTES = 8192;
+
 export class DecodePage {
-  readonly slots = new Int32Array(2048);
   /** Instructions interpreted on this page since its last compile (JIT tier). */
   heat = 0;
   /** `heat` when a word of this page was last decoded (the JIT waits for the code to settle). */
@@ -75,7 +77,15 @@ export class DecodePage {
   bpVpage = -1;
   /** Words marked with BP_BIT (sorted), or null. */
   bpWords: readonly number[] | null = null;
-  constructor(readonly ramOffset: number) {}
+  /**
+   * `slots`: the decoded entries, in the bus's memory (`arenaIndex` >= 0, where
+   * WebAssembly code reads them too) or in a plain array (-1).
+   */
+  constructor(
+    readonly ramOffset: number,
+    readonly slots = new Int32Array(2048),
+    readonly arenaIndex = -1,
+  ) {}
 }
 
 const caches = new WeakMap<Bus, DecodeCache>();
@@ -94,6 +104,16 @@ export class DecodeCache {
   readonly counts = new Int32Array(COUNT_SLOTS);
   /** Called when a region is dropped (the JIT's bookkeeping). */
   onRegionDropped: ((region: CompiledRegion) => void) | undefined;
+  /**
+   * Changes when something a fetch TLB may hold goes stale (a page forgotten, its
+   * slots reused; breakpoint marks redone): WebAssembly interpreters empty their
+   * fetch TLBs when it differs from what they saw.
+   */
+  epoch = 0;
+  /** The decoded pages' room in the bus's memory: byte offset (-1: none), pages by slot, free slots. */
+  readonly arenaBase: number;
+  private readonly arenaPages: (DecodePage | undefined)[];
+  private readonly arenaFree: number[];
 
   private constructor(private readonly bus: Bus) {
     const n = bus.ramSize >>> 12;
@@ -101,6 +121,11 @@ export class DecodeCache {
     const lines = bus.ramSize >>> CODE_LINE_SHIFT;
     const at = bus.allocate(lines);
     this.codeLines = at === undefined ? new Uint8Array(lines) : new Uint8Array(bus.memory.buffer, at, lines);
+    const room = decodeRoomPages(bus.ramSize);
+    this.arenaBase = bus.allocate(room * DECODE_PAGE_BYTES) ?? -1;
+    const slots = this.arenaBase < 0 ? 0 : room;
+    this.arenaPages = new Array(slots).fill(undefined);
+    this.arenaFree = Array.from({ length: slots }, (_, k) => slots - 1 - k);
     // Writes that do not come from a hart (loaders, DMA, the debugger) keep the cache coherent too.
     bus.onRamWrite = (offset, size) => this.invalidateRange(offset, size);
   }
@@ -119,11 +144,24 @@ export class DecodeCache {
     const n = ramOffset >>> 12;
     let p = this.pages[n];
     if (!p) {
-      p = new DecodePage(n << 12);
+      const k = this.arenaFree.pop();
+      if (k === undefined) p = new DecodePage(n << 12);
+      else {
+        const slots = new Int32Array(this.bus.memory.buffer, this.arenaBase + k * DECODE_PAGE_BYTES, 2048);
+        slots.fill(0);
+        p = new DecodePage(n << 12, slots, k);
+        this.arenaPages[k] = p;
+      }
       this.pages[n] = p;
       this.pageCount++;
     }
     return p;
+  }
+
+  /** Decodes the entry at byte `address` of the bus's memory (in the decoded pages' room); returns it. */
+  fillAt(address: number): number {
+    const rel = address - this.arenaBase;
+    return this.fill(this.arenaPages[rel >>> 13]!, (rel & (DECODE_PAGE_BYTES - 1)) >>> 3);
   }
 
   /** Forgets RAM page `n` as if nothing had been decoded or run there (its code lines, and every block count). */
@@ -133,6 +171,11 @@ export class DecodeCache {
       this.dropRegions(p);
       this.pages[n] = undefined;
       this.pageCount--;
+      if (p.arenaIndex >= 0) {
+        this.arenaPages[p.arenaIndex] = undefined;
+        this.arenaFree.push(p.arenaIndex);
+      }
+      this.epoch++;
     }
     this.codeLines.fill(0, (n << 12) >>> CODE_LINE_SHIFT, ((n + 1) << 12) >>> CODE_LINE_SHIFT);
     this.counts.fill(0);
@@ -257,6 +300,7 @@ export class DecodeCache {
     for (const w of old) s[2 * w] &= ~BP_BIT;
     for (const w of words) if (s[2 * w] !== 0) s[2 * w] |= BP_BIT;
     page.bpWords = words.length ? words : null;
+    this.epoch++;
     this.dropRegions(page, false, true);
   }
 

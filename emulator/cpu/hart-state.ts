@@ -18,3 +18,12 @@ export const enum StateWord {
   /** The LR/SC reservation: a physical address, or -1 (Mmu.reservation). */
   RESERVATION = 44,
 }
+
+/**
+ * The WebAssembly interpreter's fetch TLB, one per hart beside its state block:
+ * FETCH_TLB_ENTRIES entries of two words, direct-mapped by virtual page — the page
+ * (pc >>> 12, -1 when empty) and the byte offset of its decoded slots in the bus's
+ * memory. Filled by the memory unit's owner on a miss, emptied by Mmu.refresh.
+ */
+export const FETCH_TLB_ENTRIES = 256;
+export const FETCH_TLB_BYTES = FETCH_TLB_ENTRIES * 8;

@@ -12,21 +12,32 @@ import type { DecodePage } from './decode-cache';
 import { Exit, RunFunction, buildInterpreter } from './interpreter';
 import { JIT_DEFAULTS, Jit, JitOptions } from './jit';
 import { warmUpInterpreter } from './warmup';
+import { buildWasmInterpreter } from './wasm/run-interpreter';
 import { HART_STATE_WORDS, StateWord } from './hart-state';
 import { TRAP } from './signals';
 
 /** The execution engines: the generated interpreter alone, or hot code compiled by the JIT tier. */
 export type Tier = 'interpreter' | 'jit';
 
+/**
+ * Which interpreter runs the interpreter tier's fast mode: the WebAssembly one
+ * (wasm/interpreter.ts; the default) or the generated JavaScript one, which always
+ * runs slow mode and the JIT tier's cold code.
+ */
+export type InterpreterKind = 'wasm' | 'js';
+
 export interface HartOptions {
   /** Which engine runs the hart (default: `defaultTier()`). */
   tier?: Tier;
   /** JIT tuning (thresholds, memory bound); the defaults suit most uses. */
   jit?: Partial<JitOptions>;
+  /** The interpreter tier's interpreter (default: `setDefaultInterpreter`, else WebAssembly). */
+  interpreter?: InterpreterKind;
 }
 
 let processDefaultTier: Tier = 'jit';
 let processJitOptions: Partial<JitOptions> = {};
+let processInterpreter: InterpreterKind = 'wasm';
 
 /**
  * The tier of harts built without an explicit one. The system layer sets it once
@@ -43,6 +54,11 @@ export function defaultTier(): Tier {
 /** JIT tuning for harts built without their own (tests use a low hot threshold to exercise the JIT). */
 export function setDefaultJitOptions(options: Partial<JitOptions>): void {
   processJitOptions = { ...options };
+}
+
+/** The interpreter of harts built without an explicit one (PVLAB_INTERPRETER). */
+export function setDefaultInterpreter(kind: InterpreterKind): void {
+  processInterpreter = kind;
 }
 
 /** Parses a tier name (PVLAB_TIER, --tier); undefined for anything else. */
@@ -178,7 +194,9 @@ export class Hart {
     this.mmu = new Mmu(bus, this, state.subarray(StateWord.RESERVATION, StateWord.RESERVATION + 1));
     const tier = options.tier ?? processDefaultTier;
     // (Each tier gets the interpreter variant that suits it; see buildInterpreter.)
-    this.runFn = buildInterpreter(this, this.mmu, this.mmu.code, tier === 'interpreter');
+    const js = buildInterpreter(this, this.mmu, this.mmu.code, tier === 'interpreter');
+    const wasm = tier === 'interpreter' && (options.interpreter ?? processInterpreter) === 'wasm';
+    this.runFn = (wasm && buildWasmInterpreter(this, this.mmu, this.mmu.code, js)) || js;
     this.jitOptions = { ...JIT_DEFAULTS, ...processJitOptions, ...options.jit };
     this.tier = tier;
     // Under the JIT the interpreter only warms code up, and its deoptimizations as new

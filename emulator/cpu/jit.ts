@@ -45,7 +45,8 @@ import { HOT_BLOCK, generateRegion } from './jit-codegen';
 import { RETRY, TRAP } from './signals';
 import { StateWord } from './hart-state';
 import { WasmExit, generateWasmRegion, wasmSupported } from './wasm/region';
-import { MEMORY_OPS, WasmLayout } from './wasm/memory-access';
+import { WasmLayout } from './wasm/memory-access';
+import { hartImports } from './wasm/imports';
 import type { Mmu } from './mmu';
 
 export interface JitOptions {
@@ -269,8 +270,6 @@ function wasmLayout(m: Mmu, stateOffset: number): WasmLayout | undefined {
   };
 }
 
-const ARITH_IMPORTS = arith as unknown as Record<string, (a: number, b: number) => number>;
-
 /** A region compiled to WebAssembly: one module per hart layout (most buses have one hart). */
 function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number): Compiled {
   const bytes = generateWasmRegion(a, first);
@@ -288,23 +287,9 @@ function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number): Compil
 }
 
 function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number): RegionFn {
-  const S = new Int32Array(m.bus.memory.buffer, h.stateOffset, StateWord.FAULT + 1);
-  // The memory unit's slow paths; what they throw is kept for the wrapper below.
-  const unit = m as unknown as Record<string, (a: number, v: number) => number | void>;
-  const ops = MEMORY_OPS.map((name) => unit[name].bind(m));
-  let pending: unknown;
-  const memory = (op: number, addr: number, v: number): number => {
-    try {
-      return (ops[op](addr, v) as number) | 0;
-    } catch (err) {
-      pending = err;
-      S[StateWord.FAULT] = 1;
-      return 0;
-    }
-  };
-  const env: Record<string, WebAssembly.ImportValue> = { mem: m.bus.memory, memory };
-  for (const [name, fn] of Object.entries(ARITH_IMPORTS)) if (typeof fn === 'function') env[name] = fn;
-  const run = new WebAssembly.Instance(mod, { env }).exports.run as (limit: number, word: number, dt: number, ft: number) => number;
+  const S = new Int32Array(m.bus.memory.buffer, h.stateOffset, StateWord.AT + 1);
+  const imports = hartImports(m, h.stateOffset);
+  const run = new WebAssembly.Instance(mod, { env: imports.env }).exports.run as (limit: number, word: number, dt: number, ft: number) => number;
   return (limit, pc0) => {
     const e = run(limit, ((pc0 | 0) - vbase) >>> 2, m.dataTranslated ? -0x80000000 : 0, m.fetchTranslate ? 1 : 0);
     if (e === WasmExit.Fault || e === WasmExit.RetryAt) {
@@ -317,9 +302,7 @@ function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number)
         h.exit = Exit.Retry;
         return n;
       }
-      S[StateWord.FAULT] = 0;
-      const err = pending;
-      pending = undefined;
+      const err = imports.takeFault();
       if (err === TRAP) {
         h.exit = Exit.Trap;
         h.takePendingTrap();

@@ -11,6 +11,7 @@ import { Bus, BusError } from '../bus/bus';
 import { Access, Cause, MSTATUS, Priv } from './constants';
 import { CODE_LINE_SHIFT, DecodeCache, DecodePage } from './decode-cache';
 import { RETRY, TRAP } from './signals';
+import { FETCH_TLB_BYTES } from './hart-state';
 
 /** What the MMU needs from its hart. */
 export interface MmuHost {
@@ -65,12 +66,18 @@ export class Mmu {
     return this.dataTranslate;
   }
 
+  /**
+   * The WebAssembly interpreter's fetch TLB (hart-state.ts), in the bus's memory when
+   * there was room (else a plain array, and no WebAssembly interpreter runs).
+   */
+  readonly fetchTlb: Int32Array;
+
   /** Whether instruction fetches are translated (read by compiled code; set by refresh). */
   fetchTranslate = false;
 
   /** Bytes of the TLBs (memory reports). */
   get tlbBytes(): number {
-    return this.tlbs.length * TLB_SIZE * (4 + 8 + 4);
+    return this.tlbs.length * TLB_SIZE * (4 + 8 + 4) + this.fetchTlb.byteLength;
   }
 
   /** LR/SC reservation: physical address, or -1 (kept in `reservationCell`, where compiled WebAssembly reads it too). */
@@ -93,6 +100,9 @@ export class Mmu {
     const pages = bus.ramSize >>> 12;
     const at = bus.allocate(pages);
     this.watch = at === undefined ? new Uint8Array(pages) : new Uint8Array(bus.memory.buffer, at, pages);
+    const tlbAt = bus.allocate(FETCH_TLB_BYTES);
+    this.fetchTlb = tlbAt === undefined ? new Int32Array(FETCH_TLB_BYTES >>> 2) : new Int32Array(bus.memory.buffer, tlbAt, FETCH_TLB_BYTES >>> 2);
+    this.fetchTlb.fill(-1);
   }
 
   /** Re-reads privilege, mstatus and satp; drops cached translations. */
@@ -104,6 +114,7 @@ export class Mmu {
     this.dataTranslate = sv32 && this.dataPriv !== Priv.M;
     this.fetchTranslate = sv32 && priv !== Priv.M;
     for (const t of this.tlbs) t.flush();
+    this.fetchTlb.fill(-1);
   }
 
   // ---- loads -------------------------------------------------------------

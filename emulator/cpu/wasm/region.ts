@@ -191,7 +191,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
     });
     const sem = (ins: Insn, text: string, g: number) => {
       if (/\bpc\b/.test(text)) set(L_PC, ins.pc);
-      compileSem(text, body, host(g));
+      compileSem(text, f, host(g));
     };
     const none = new Set<number>();
 
@@ -230,7 +230,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
           run++;
           break;
         case Kind.Branch: {
-          compileSem(`__c = ${bindOperands(d!.cond!, s, none, none, false)!};`, body, host(g));
+          compileSem(`__c = ${bindOperands(d!.cond!, s, none, none, false)!};`, f, host(g));
           flush(1);
           f.get(host(g).local('__c'));
           push('if', Op.If);

@@ -8,17 +8,19 @@
  * loads and stores and `jump(t)` (both left to the backend, which inlines their
  * fast paths), `const` temporaries and `? :`.
  */
-import { Bytes, Op } from './encoder';
+import { FunctionBuilder } from './builder';
+import { I32, Op } from './encoder';
 
 type Expr =
   | { k: 'num'; v: number }
   | { k: 'name'; n: string }
+  | { k: 'reg'; i: string }
   | { k: 'call'; f: string; args: Expr[] }
   | { k: 'bin'; op: string; l: Expr; r: Expr }
   | { k: 'un'; op: string; e: Expr }
   | { k: 'cond'; c: Expr; a: Expr; b: Expr };
 
-type Stmt = { k: 'assign'; target: string; e: Expr } | { k: 'const'; name: string; e: Expr } | { k: 'expr'; e: Expr };
+type Stmt = { k: 'assign'; target: string; e: Expr } | { k: 'setReg'; i: string; e: Expr } | { k: 'const'; name: string; e: Expr } | { k: 'expr'; e: Expr };
 
 /** What the compiled code needs from the backend. */
 export interface SemHost {
@@ -34,9 +36,13 @@ export interface SemHost {
   jump(target: () => void): void;
   /** Function index of the import that computes `A.name(a, b)`. */
   arith(name: string): number;
+  /** Emits the read of `x[field]` (`field` an operand name: rd, rs1, rs2), for unbound `sem`. */
+  regRead?(field: string): void;
+  /** Emits `x[field] = value`. */
+  regWrite?(field: string, value: () => void): void;
 }
 
-const TOKEN = /\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_][\w.]*|>>>|===|!==|>>|<<|<=|>=|[-+*&|^~!?:;,(){}<>=])/y;
+const TOKEN = /\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_][\w.]*|>>>|===|!==|>>|<<|<=|>=|[-+*&|^~!?:;,(){}<>=[\]])/y;
 
 function tokenize(src: string): string[] {
   const out: string[] = [];
@@ -92,6 +98,11 @@ class Parser {
     const e = this.expr();
     if (this.peek() === '=') {
       this.take();
+      if (e.k === 'reg') {
+        const value = this.expr();
+        this.take(';');
+        return { k: 'setReg', i: e.i, e: value };
+      }
       if (e.k !== 'name') throw new Error('sem: assignment to an expression');
       const value = this.expr();
       this.take(';');
@@ -138,6 +149,12 @@ class Parser {
     }
     if (/^(0x[0-9a-fA-F]+|\d+)$/.test(tok)) return { k: 'num', v: Number(tok) | 0 };
     if (!/^[A-Za-z_]/.test(tok)) throw new Error(`sem: unexpected '${tok}'`);
+    if (tok === 'x' && this.peek() === '[') {
+      this.take('[');
+      const i = this.take();
+      this.take(']');
+      return { k: 'reg', i };
+    }
     if (this.peek() !== '(') return { k: 'name', n: tok };
     this.take('(');
     const args: Expr[] = [];
@@ -157,13 +174,21 @@ const PLAIN: Record<string, Op> = {
   '===': Op.I32Eq, '!==': Op.I32Ne,
 };
 
-/** Compiles bound `sem` statements into `out`. Assignments to `r32` (x0) are dropped. */
-export function compileSem(src: string, out: Bytes, host: SemHost): void {
+/**
+ * Compiles `sem` statements into `f`'s body: bound ones (registers as locals rN;
+ * assignments to `r32`, x0, are dropped), or with `x[field]` left to the host's
+ * regRead and regWrite (the interpreter).
+ */
+export function compileSem(src: string, f: FunctionBuilder, host: SemHost): void {
   const stmts = new Parser(tokenize(src)).statements();
-  const emit = (e: Expr): boolean => expr(e, out, host);
+  const out = f.body;
+  const emit = (e: Expr): boolean => expr(e, f, host);
   for (const s of stmts) {
     if (s.k === 'expr') {
       if (emit(s.e) !== VOID) out.byte(Op.Drop);
+    } else if (s.k === 'setReg') {
+      if (!host.regWrite) throw new Error('sem: x[] written with operands bound');
+      host.regWrite(s.i, () => void emit(s.e));
     } else if (s.k === 'assign' && s.target === 'r32') {
       emit(s.e);
       out.byte(Op.Drop);
@@ -174,11 +199,28 @@ export function compileSem(src: string, out: Bytes, host: SemHost): void {
   }
 }
 
+/** Whether evaluating `e` may have an effect (a call: memory, jump, helpers), so `? :` must not evaluate both arms. */
+function effects(e: Expr): boolean {
+  switch (e.k) {
+    case 'call':
+      return e.f !== 'Math.imul';
+    case 'bin':
+      return effects(e.l) || effects(e.r);
+    case 'un':
+      return effects(e.e);
+    case 'cond':
+      return effects(e.c) || effects(e.a) || effects(e.b);
+    default:
+      return false;
+  }
+}
+
 /** Marks an expression that left nothing on the stack (a store). */
 const VOID = undefined as unknown as boolean;
 
 /** Emits `e`; returns whether its value is to be compared unsigned (or VOID). */
-function expr(e: Expr, out: Bytes, host: SemHost): boolean {
+function expr(e: Expr, f: FunctionBuilder, host: SemHost): boolean {
+  const out = f.body;
   switch (e.k) {
     case 'num':
       out.byte(Op.I32Const).s32(e.v);
@@ -186,37 +228,50 @@ function expr(e: Expr, out: Bytes, host: SemHost): boolean {
     case 'name':
       out.byte(Op.LocalGet).u32(host.local(e.n));
       return false;
+    case 'reg':
+      if (!host.regRead) throw new Error('sem: x[] read with operands bound');
+      host.regRead(e.i);
+      return false;
     case 'un':
       if (e.op === '-') {
         out.byte(Op.I32Const).s32(0);
-        expr(e.e, out, host);
+        expr(e.e, f, host);
         out.byte(Op.I32Sub);
       } else if (e.op === '~') {
-        expr(e.e, out, host);
+        expr(e.e, f, host);
         out.byte(Op.I32Const).s32(-1).byte(Op.I32Xor);
       } else {
-        expr(e.e, out, host);
+        expr(e.e, f, host);
         out.byte(Op.I32Eqz);
       }
       return false;
     case 'cond':
-      expr(e.a, out, host);
-      expr(e.b, out, host);
-      expr(e.c, out, host);
+      if (effects(e.a) || effects(e.b)) {
+        expr(e.c, f, host);
+        f.push('cond', Op.If, I32);
+        expr(e.a, f, host);
+        out.byte(Op.Else);
+        expr(e.b, f, host);
+        f.end('cond');
+        return false;
+      }
+      expr(e.a, f, host);
+      expr(e.b, f, host);
+      expr(e.c, f, host);
       out.byte(Op.Select);
       return false;
     case 'bin': {
       // `v >>> 0` is v's bits read unsigned; `v | 0` is v read signed.
       if (e.op === '>>>' && e.r.k === 'num' && e.r.v === 0) {
-        expr(e.l, out, host);
+        expr(e.l, f, host);
         return true;
       }
       if (e.op === '|' && e.r.k === 'num' && e.r.v === 0) {
-        expr(e.l, out, host);
+        expr(e.l, f, host);
         return false;
       }
-      const lu = expr(e.l, out, host);
-      const ru = expr(e.r, out, host);
+      const lu = expr(e.l, f, host);
+      const ru = expr(e.r, f, host);
       const cmp = lu && ru ? UNSIGNED[e.op] : SIGNED[e.op];
       if (cmp !== undefined) {
         out.byte(cmp);
@@ -228,37 +283,38 @@ function expr(e: Expr, out: Bytes, host: SemHost): boolean {
       return e.op === '>>>';
     }
     case 'call':
-      return call(e.f, e.args, out, host);
+      return call(e.f, e.args, f, host);
   }
 }
 
-function call(f: string, args: Expr[], out: Bytes, host: SemHost): boolean {
-  const arg = (k: number) => () => void expr(args[k], out, host);
-  if (f === 'Math.imul') {
+function call(fn: string, args: Expr[], b: FunctionBuilder, host: SemHost): boolean {
+  const out = b.body;
+  const arg = (k: number) => () => void expr(args[k], b, host);
+  if (fn === 'Math.imul') {
     arg(0)();
     arg(1)();
     out.byte(Op.I32Mul);
     return false;
   }
-  if (f === 'jump') {
+  if (fn === 'jump') {
     host.jump(arg(0));
     return false;
   }
-  if (f.startsWith('A.')) {
+  if (fn.startsWith('A.')) {
     for (let k = 0; k < args.length; k++) arg(k)();
-    out.byte(Op.Call).u32(host.arith(f.slice(2)));
+    out.byte(Op.Call).u32(host.arith(fn.slice(2)));
     return false;
   }
-  if (/^m\.(lw|lh|lhu|lb|lbu)$/.test(f)) {
-    host.load(f.slice(2), arg(0));
+  if (/^m\.(lw|lh|lhu|lb|lbu)$/.test(fn)) {
+    host.load(fn.slice(2), arg(0));
     return false;
   }
-  if (/^m\.(sw|sh|sb)$/.test(f)) {
-    host.store(f.slice(2), arg(0), arg(1));
+  if (/^m\.(sw|sh|sb)$/.test(fn)) {
+    host.store(fn.slice(2), arg(0), arg(1));
     return VOID;
   }
-  if (UNIT_CALLS.test(f)) return host.unit(f.slice(2), args.map((_, k) => arg(k))) ? false : VOID;
-  throw new Error(`sem: no WebAssembly for ${f}()`);
+  if (UNIT_CALLS.test(fn)) return host.unit(fn.slice(2), args.map((_, k) => arg(k))) ? false : VOID;
+  throw new Error(`sem: no WebAssembly for ${fn}()`);
 }
 
 /** The memory unit's atomics (SemHost.unit). */

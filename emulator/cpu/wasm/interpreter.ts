@@ -1,0 +1,185 @@
+/**
+ * The interpreter tier in WebAssembly: one function, generated from the instruction
+ * table's `sem` strings (the same compiler as compiled regions, wasm/sem.ts), that
+ * runs the decode cache's pre-decoded entries straight from the bus's memory.
+ *
+ *   loop $run
+ *     budget check; on a new page, the fetch TLB (miss: leave)
+ *     e, imm = the entry at pc; marked (breakpoint, compiled entry): leave
+ *     br_table[e & 255] → not decoded yet: call fill, again
+ *                         <case per instruction>: sem, then pc += 4 (unless control)
+ *                         sync or illegal: leave for slow mode
+ *     n++
+ *
+ * Registers stay in the hart's state block (x[rd] is a load at the entry's field).
+ * It runs fast mode only, and leaves whenever JavaScript must act: a fetch TLB miss
+ * (translation, fetch faults, breakpoint marks), a marked entry, an instruction for
+ * slow mode, or the memory unit throwing. The JavaScript side is run-interpreter.ts.
+ */
+import { INSTRUCTIONS } from '../../isa/table';
+import { BP_BIT, ENTRY_BIT, ILLEGAL_OP } from '../decode-cache';
+import { FETCH_TLB_ENTRIES, StateWord } from '../hart-state';
+import { Exit } from '../interpreter';
+import { FunctionBuilder } from './builder';
+import { Op, encodeModule } from './encoder';
+import { WasmLayout, memoryAccess } from './memory-access';
+import { ARITH_NAMES, WasmExit, arithImport } from './region';
+import { compileSem, semSupported } from './sem';
+
+/** Where the interpreter finds a hart's fetch TLB, besides the region layout. */
+export interface InterpreterLayout extends WasmLayout {
+  readonly fetchTlb: number;
+}
+
+/** Why the interpreter function returned; N and PC in the state block say how far it got. */
+export const enum InterpreterExit {
+  Limit = Exit.Limit,
+  /** The instruction at PC runs in slow mode (sync, illegal, a misaligned jump). */
+  Retry = Exit.Retry,
+  /** PC's page is not in the fetch TLB. */
+  FetchMiss = 10,
+  /** The entry at PC is marked (BP_BIT, ENTRY_BIT). */
+  Marked = 11,
+  /** The memory unit threw at PC (the import kept it). */
+  Fault = WasmExit.Fault,
+}
+
+// Parameters: budget, pc, 0x80000000 when data accesses are translated (else 0),
+// and 1 to run the first instruction even when marked. Then the locals.
+const P_LIMIT = 0, P_PC = 1, P_DT = 2, P_SKIP = 3;
+const L_N = 4, L_VPAGE = 5, L_DBASE = 6, L_E = 7, L_IMM = 8, L_A = 9, L_O = 10, L_V = 11, L_C = 12, L_P = 13, L_EXIT = 14;
+const FIXED_LOCALS = 15;
+
+/** Bit position of each register field in a packed entry, as a byte offset (field * 4): shift right, then mask. */
+const FIELDS: Record<string, { shift: number; mask: number }> = {
+  rd: { shift: 6, mask: 63 << 2 },
+  rs1: { shift: 12, mask: 31 << 2 },
+  rs2: { shift: 17, mask: 31 << 2 },
+};
+
+/** Function index of the decode import, after the memory and arithmetic imports. */
+const FILL_IMPORT = 1 + ARITH_NAMES.length;
+
+/** Whether an instruction runs here rather than in slow mode. */
+const runsHere = (d: (typeof INSTRUCTIONS)[number]) => !d.sync && semSupported(d.sem);
+
+/** The module: `run(budget, pc, dataTranslated, skipMarks) → InterpreterExit`. */
+export function generateInterpreter(layout: InterpreterLayout): Uint8Array {
+  const f = new FunctionBuilder();
+  const consts = new Map<string, number>();
+  let nextLocal = FIXED_LOCALS;
+  const X = layout.state + StateWord.X * 4;
+  const leave = (exit: InterpreterExit) => {
+    f.set(L_EXIT, exit);
+    f.br('out');
+  };
+  const vpageOfPc = () => f.get(P_PC).const(12).op(Op.I32ShrU);
+  const field = (name: string) => {
+    const fl = FIELDS[name];
+    if (!fl) throw new Error(`wasm interpreter: no register field ${name}`);
+    f.get(L_E).const(fl.shift).op(Op.I32ShrU).const(fl.mask).op(Op.I32And);
+  };
+  const host = {
+    local: (name: string) => {
+      if (name === 'pc') return P_PC;
+      if (name === 'imm') return L_IMM;
+      let k = consts.get(name);
+      if (k === undefined) consts.set(name, (k = nextLocal++));
+      return k;
+    },
+    regRead: (name: string) => {
+      field(name);
+      f.body.byte(Op.I32Load).u32(2).u32(X);
+    },
+    regWrite: (name: string, value: () => void) => {
+      field(name);
+      value();
+      f.body.byte(Op.I32Store).u32(2).u32(X);
+    },
+    ...memoryAccess(f, layout, { a: L_A, o: L_O, v: L_V, c: L_C, dt: P_DT }, () => leave(InterpreterExit.Fault)),
+    jump: (target: () => void) => {
+      // A misaligned target traps at the jump: slow mode raises it.
+      target();
+      f.body.byte(Op.LocalTee).u32(L_C);
+      f.ifThen(() => f.const(3).op(Op.I32And), () => leave(InterpreterExit.Retry));
+      f.get(L_C);
+    },
+    arith: arithImport,
+  };
+
+  f.set(L_VPAGE, -1);
+  f.push('out', Op.Block);
+  f.push('run', Op.Loop);
+  f.ifThen(() => f.get(L_N).get(P_LIMIT).op(Op.I32GeS), () => leave(InterpreterExit.Limit));
+  // A new page: its decoded slots from the fetch TLB.
+  f.ifThen(
+    () => vpageOfPc().get(L_VPAGE).op(Op.I32Ne),
+    () => {
+      vpageOfPc().const(FETCH_TLB_ENTRIES - 1).op(Op.I32And).const(3).op(Op.I32Shl);
+      f.body.byte(Op.LocalTee).u32(L_P).byte(Op.I32Load).u32(2).u32(layout.fetchTlb);
+      vpageOfPc().op(Op.I32Ne);
+      f.ifThen(() => undefined, () => leave(InterpreterExit.FetchMiss));
+      f.get(L_P).body.byte(Op.I32Load).u32(2).u32(layout.fetchTlb + 4);
+      f.setLocal(L_DBASE);
+      vpageOfPc().setLocal(L_VPAGE);
+    },
+  );
+  // The entry: two words at dbase + (word index) * 8.
+  f.get(L_DBASE).get(P_PC).const(0xffc).op(Op.I32And).const(1).op(Op.I32Shl).op(Op.I32Add);
+  f.body.byte(Op.LocalTee).u32(L_P).byte(Op.I32Load).u32(2).u32(0).byte(Op.LocalTee).u32(L_E);
+  f.get(L_P).body.byte(Op.I32Load).u32(2).u32(4);
+  f.setLocal(L_IMM);
+  // Marked (rare): leave unless told to run the first instruction anyway.
+  f.const(BP_BIT | ENTRY_BIT).op(Op.I32And);
+  f.ifThen(
+    () => undefined,
+    () => f.ifThen(() => f.get(L_N).get(P_SKIP).op(Op.I32Eqz).op(Op.I32Or), () => leave(InterpreterExit.Marked)),
+  );
+
+  const cases = INSTRUCTIONS.map((d, i) => ({ op: i + 1, d })).filter((c) => runsHere(c.d));
+  f.push('next', Op.Block);
+  f.push('advance', Op.Block);
+  f.push('retry', Op.Block);
+  f.push('fill', Op.Block);
+  for (let k = cases.length - 1; k >= 0; k--) f.push(`c${k}`, Op.Block);
+  const caseOf = new Map(cases.map((c, k) => [c.op, k]));
+  f.get(L_E).const(255).op(Op.I32And).body.byte(Op.BrTable).u32(ILLEGAL_OP + 1);
+  for (let op = 0; op <= ILLEGAL_OP; op++) {
+    const k = caseOf.get(op);
+    f.body.u32(op === 0 ? f.depth('fill') : k === undefined ? f.depth('retry') : f.depth(`c${k}`));
+  }
+  f.body.u32(f.depth('retry'));
+  cases.forEach((c, k) => {
+    f.end(`c${k}`);
+    compileSem(c.d.sem, f, host);
+    f.br(c.d.control ? 'next' : 'advance');
+  });
+  f.end('fill');
+  // Not decoded yet: decode it (JavaScript), then look again.
+  f.get(L_P).body.byte(Op.Call).u32(FILL_IMPORT).byte(Op.Drop);
+  f.br('run');
+  f.end('retry');
+  leave(InterpreterExit.Retry);
+  f.end('advance');
+  f.get(P_PC).const(4).op(Op.I32Add).setLocal(P_PC);
+  f.end('next');
+  f.get(L_N).const(1).op(Op.I32Add).setLocal(L_N);
+  f.br('run');
+  f.end('run');
+  f.end('out');
+  f.storeAt(layout.state + StateWord.N * 4, () => f.get(L_N));
+  f.storeAt(layout.state + StateWord.PC * 4, () => f.get(P_PC));
+  f.get(L_EXIT);
+
+  return encodeModule({
+    types: [
+      { params: 3, results: 1 }, // memory(op, address, value)
+      { params: 2, results: 1 }, // A.*(a, b)
+      { params: 4, results: 1 }, // run(limit, pc, dataTranslated, skipMarks)
+      { params: 1, results: 1 }, // fill(entry address)
+    ],
+    imports: [{ name: 'memory', type: 0 }, ...ARITH_NAMES.map((name) => ({ name, type: 1 })), { name: 'fill', type: 3 }],
+    memoryPages: layout.memoryPages,
+    funcs: [{ type: 2, locals: nextLocal - 4, body: f.body, export: 'run' }],
+  });
+}

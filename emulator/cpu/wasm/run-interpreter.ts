@@ -1,0 +1,134 @@
+/**
+ * The JavaScript side of the WebAssembly interpreter (wasm/interpreter.ts): a
+ * RunFunction like the generated JavaScript interpreter's, which calls the
+ * WebAssembly function and does what it leaves for JavaScript — fetch translation
+ * and faults, breakpoint marks and stops, the memory unit's signals. Slow mode (one
+ * instruction with the hart's state exact), and runs that cooperate with the JIT
+ * tier, stay with the JavaScript interpreter.
+ */
+import { DecodeCache } from '../decode-cache';
+import { FETCH_TLB_ENTRIES, StateWord } from '../hart-state';
+import { Exit, InterpreterHart, RunFunction } from '../interpreter';
+import type { Mmu } from '../mmu';
+import { RETRY, TRAP } from '../signals';
+import { hartImports } from './imports';
+import { InterpreterExit, InterpreterLayout, generateInterpreter } from './interpreter';
+
+export interface WasmInterpreterHart extends InterpreterHart {
+  readonly stateOffset: number;
+}
+
+type RunExport = (limit: number, pc: number, dt: number, skipMarks: number) => number;
+
+/** One module per layout (most processes have few: harts of same-sized buses share one). */
+const modules = new Map<string, WebAssembly.Module>();
+
+/** Where the interpreter would find this hart's state, when all of it is in the bus's memory. */
+function layoutOf(h: WasmInterpreterHart, m: Mmu, cache: DecodeCache): InterpreterLayout | undefined {
+  const buffer = m.bus.memory.buffer;
+  // (The inline RAM check needs RAM below 1 GiB: see memory-access.ts.)
+  if (h.stateOffset < 0 || cache.arenaBase < 0 || m.ramSize > 1 << 30) return undefined;
+  if (m.watch.buffer !== buffer || cache.codeLines.buffer !== buffer || m.fetchTlb.buffer !== buffer) return undefined;
+  return {
+    ramBase: m.ramBase, ramSize: m.ramSize, memoryPages: buffer.byteLength / 65536,
+    state: h.stateOffset, watch: m.watch.byteOffset, codeLines: cache.codeLines.byteOffset, fetchTlb: m.fetchTlb.byteOffset,
+  };
+}
+
+/**
+ * The WebAssembly interpreter for hart `h`, falling back on `js` (the JavaScript
+ * interpreter) for slow mode and JIT cooperation; undefined when the hart's state is
+ * not all in its bus's memory.
+ */
+export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: DecodeCache, js: RunFunction): RunFunction | undefined {
+  const layout = layoutOf(h, m, cache);
+  if (!layout) return undefined;
+  const key = JSON.stringify(layout);
+  let mod = modules.get(key);
+  if (!mod) {
+    mod = new WebAssembly.Module(generateInterpreter(layout));
+    modules.set(key, mod);
+  }
+  const imports = hartImports(m, h.stateOffset);
+  imports.env.fill = (address: number) => cache.fillAt(address);
+  const run = new WebAssembly.Instance(mod, { env: imports.env }).exports.run as RunExport;
+  const S = new Int32Array(m.bus.memory.buffer, h.stateOffset, StateWord.PC + 1);
+  const tlb = m.fetchTlb;
+  // What the fetch TLB was filled under: the decode cache's epoch and the breakpoint set.
+  let epoch = -1, bpStamp = -1;
+
+  const trapped = (n: number): number => {
+    h.exit = Exit.Trap;
+    h.takePendingTrap();
+    return n;
+  };
+
+  return (limit, slow, yieldToJit) => {
+    if (slow || yieldToJit) return js(limit, slow, yieldToJit);
+    const bps = h.breakpoints;
+    if (cache.epoch !== epoch || bps.stamp !== bpStamp) {
+      tlb.fill(-1);
+      epoch = cache.epoch;
+      bpStamp = bps.stamp;
+    }
+    const bpOn = bps.size > 0;
+    let n = 0, skip = 0;
+    h.exit = Exit.Limit;
+    for (;;) {
+      // (The budget as an int32: a run that long returns with Limit and the caller goes on.)
+      const exit = run(Math.min(limit - n, 0x7fffffff), h.pc | 0, m.dataTranslated ? -0x80000000 : 0, skip);
+      const k = S[StateWord.N];
+      n += k;
+      h.retired += k;
+      h.pc = S[StateWord.PC] >>> 0;
+      skip = 0;
+      switch (exit) {
+        case InterpreterExit.Limit:
+          if (n < limit) continue;
+          return n;
+        case InterpreterExit.FetchMiss: {
+          let page;
+          try {
+            page = m.fetchPage(h.pc);
+          } catch (err) {
+            if (err === TRAP) return trapped(n);
+            throw err;
+          }
+          const vpage = h.pc >>> 12;
+          if (bpOn && (page.bpStamp !== bps.stamp || page.bpVpage !== vpage)) h.markBreakpoints(page, vpage);
+          if (cache.epoch !== epoch) {
+            tlb.fill(-1);
+            epoch = cache.epoch;
+          }
+          // Decoded pages beyond the bus's room live in plain arrays: the JavaScript interpreter runs on.
+          if (page.arenaIndex < 0) return n + js(limit - n, false);
+          const e = (vpage & (FETCH_TLB_ENTRIES - 1)) * 2;
+          tlb[e] = vpage;
+          tlb[e + 1] = page.slots.byteOffset;
+          continue;
+        }
+        case InterpreterExit.Marked:
+          if (bpOn && bps.has(h.pc)) {
+            h.exit = Exit.Breakpoint;
+            return n;
+          }
+          skip = 1;
+          continue;
+        case InterpreterExit.Retry:
+          h.exit = Exit.Retry;
+          return n;
+        case InterpreterExit.Fault: {
+          const err = imports.takeFault();
+          if (err === TRAP) return trapped(n);
+          if (err === RETRY) {
+            h.exit = Exit.Retry;
+            return n;
+          }
+          throw err;
+        }
+        default:
+          throw new Error(`wasm interpreter: exit ${exit}`);
+      }
+    }
+  };
+}
