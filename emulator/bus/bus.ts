@@ -30,11 +30,14 @@ export const DEFAULT_RAM_BASE = 0x80000000;
 const WASM_PAGE = 65536;
 
 /**
- * Room kept for a bus's decoded instructions (8 KiB per 4 KiB page of code, see
- * cpu/decode-cache.ts), so WebAssembly code can read them: one page of decoded code
- * per page of RAM, up to 1024 pages (4 MiB of code; beyond that, decoded pages live
- * in plain arrays). Only pages that are used take host memory.
+ * Room kept for a bus's decoded instructions (see cpu/decode-cache.ts), so
+ * WebAssembly code can read them: one page of decoded code per page of RAM, up to
+ * 1024 pages (4 MiB of code; beyond that, decoded pages live in plain arrays). Only
+ * pages that are used take host memory. Each takes DECODED_PAGE_STRIDE bytes:
+ * 1024 entries of 8 bytes and an end marker.
  */
+export const DECODED_PAGE_STRIDE = 8192 + 8;
+
 export function decodeRoomPages(ramSize: number): number {
   return Math.min(ramSize >>> 12, 1024);
 }
@@ -67,7 +70,7 @@ export class Bus {
     this.ramSize = ramSize;
     // Code lines (one byte per 256 bytes of RAM), decoded code, and per hart its
     // watch flags, state block and fetch TLB.
-    const beside = (ramSize >>> 8) + decodeRoomPages(ramSize) * 8192 + harts * hartRoom(ramSize);
+    const beside = (ramSize >>> 8) + decodeRoomPages(ramSize) * DECODED_PAGE_STRIDE + harts * hartRoom(ramSize);
     const pages = Math.ceil((ramSize + beside) / WASM_PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const buffer = this.memory.buffer;

@@ -9,7 +9,7 @@
  * and the compiled region of its code, if any. Words covered by compiled code have
  * JIT_BIT set in their entry; writing such a word drops the region.
  */
-import { Bus, decodeRoomPages } from '../bus/bus';
+import { Bus, DECODED_PAGE_STRIDE, decodeRoomPages } from '../bus/bus';
 import { decode } from '../isa/decode';
 import { INSTRUCTIONS } from '../isa/table';
 
@@ -20,6 +20,12 @@ import { INSTRUCTIONS } from '../isa/table';
  * Interleaving them keeps the interpreter to one array (one map and bounds check).
  */
 export const ILLEGAL_OP = INSTRUCTIONS.length + 1;
+/**
+ * The op of the entry after a page's last in the bus's memory (see DECODED_PAGE_STRIDE):
+ * the WebAssembly interpreter runs straight code into it rather than checking for the
+ * page's end at every instruction.
+ */
+export const PAGE_END_OP = ILLEGAL_OP + 1;
 /** Set in an entry whose word is part of a compiled region. */
 export const JIT_BIT = 1 << 30;
 /** Set in an entry whose word is an entry point of a compiled region (the interpreter yields there). */
@@ -122,10 +128,12 @@ export class DecodeCache {
     const at = bus.allocate(lines);
     this.codeLines = at === undefined ? new Uint8Array(lines) : new Uint8Array(bus.memory.buffer, at, lines);
     const room = decodeRoomPages(bus.ramSize);
-    this.arenaBase = bus.allocate(room * DECODE_PAGE_BYTES) ?? -1;
+    this.arenaBase = bus.allocate(room * DECODED_PAGE_STRIDE) ?? -1;
     const slots = this.arenaBase < 0 ? 0 : room;
     this.arenaPages = new Array(slots).fill(undefined);
     this.arenaFree = Array.from({ length: slots }, (_, k) => slots - 1 - k);
+    const words = new Int32Array(bus.memory.buffer);
+    for (let k = 0; k < slots; k++) words[(this.arenaBase + k * DECODED_PAGE_STRIDE + DECODE_PAGE_BYTES) >>> 2] = PAGE_END_OP;
     // Writes that do not come from a hart (loaders, DMA, the debugger) keep the cache coherent too.
     bus.onRamWrite = (offset, size) => this.invalidateRange(offset, size);
   }
@@ -147,7 +155,7 @@ export class DecodeCache {
       const k = this.arenaFree.pop();
       if (k === undefined) p = new DecodePage(n << 12);
       else {
-        const slots = new Int32Array(this.bus.memory.buffer, this.arenaBase + k * DECODE_PAGE_BYTES, 2048);
+        const slots = new Int32Array(this.bus.memory.buffer, this.arenaBase + k * DECODED_PAGE_STRIDE, 2048);
         slots.fill(0);
         p = new DecodePage(n << 12, slots, k);
         this.arenaPages[k] = p;
@@ -161,7 +169,8 @@ export class DecodeCache {
   /** Decodes the entry at byte `address` of the bus's memory (in the decoded pages' room); returns it. */
   fillAt(address: number): number {
     const rel = address - this.arenaBase;
-    return this.fill(this.arenaPages[rel >>> 13]!, (rel & (DECODE_PAGE_BYTES - 1)) >>> 3);
+    const k = Math.floor(rel / DECODED_PAGE_STRIDE);
+    return this.fill(this.arenaPages[k]!, (rel - k * DECODED_PAGE_STRIDE) >>> 3);
   }
 
   /** Forgets RAM page `n` as if nothing had been decoded or run there (its code lines, and every block count). */

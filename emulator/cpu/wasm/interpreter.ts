@@ -17,7 +17,7 @@
  * slow mode, or the memory unit throwing. The JavaScript side is run-interpreter.ts.
  */
 import { INSTRUCTIONS } from '../../isa/table';
-import { BP_BIT, ENTRY_BIT, ILLEGAL_OP } from '../decode-cache';
+import { BP_BIT, DECODE_PAGE_BYTES, ENTRY_BIT, ILLEGAL_OP, PAGE_END_OP } from '../decode-cache';
 import { FETCH_TLB_ENTRIES, StateWord } from '../hart-state';
 import { Exit } from '../interpreter';
 import { FunctionBuilder } from './builder';
@@ -48,7 +48,8 @@ export const enum InterpreterExit {
 // and 1 to run the first instruction even when marked. Then the locals.
 const P_LIMIT = 0, P_PC = 1, P_DT = 2, P_SKIP = 3;
 const L_N = 4, L_VPAGE = 5, L_DBASE = 6, L_E = 7, L_IMM = 8, L_A = 9, L_O = 10, L_V = 11, L_C = 12, L_P = 13, L_EXIT = 14;
-const FIXED_LOCALS = 15;
+const L_PEND = 15, L_NOFF = 16, L_PCOFF = 17, L_FAR = 18;
+const FIXED_LOCALS = 19;
 
 /** Bit position of each register field in a packed entry, as a byte offset (field * 4): shift right, then mask. */
 const FIELDS: Record<string, { shift: number; mask: number }> = {
@@ -73,6 +74,19 @@ export function generateInterpreter(layout: InterpreterLayout): Uint8Array {
     f.set(L_EXIT, exit);
     f.br('out');
   };
+  // In straight code only p (the entry's address) moves: pc and n follow from it.
+  const pcFromP = () => f.get(L_PCOFF).get(L_P).const(1).op(Op.I32ShrU).op(Op.I32Add).setLocal(P_PC);
+  const nFromP = (extra = 0) => {
+    f.get(L_NOFF).get(L_P).const(3).op(Op.I32ShrU).op(Op.I32Add);
+    if (extra) f.const(extra).op(Op.I32Add);
+    f.setLocal(L_N);
+  };
+  /** Leaves at the instruction at p (not run). */
+  const leaveHere = (exit: InterpreterExit) => {
+    pcFromP();
+    nFromP();
+    leave(exit);
+  };
   const vpageOfPc = () => f.get(P_PC).const(12).op(Op.I32ShrU);
   const field = (name: string) => {
     const fl = FIELDS[name];
@@ -96,22 +110,32 @@ export function generateInterpreter(layout: InterpreterLayout): Uint8Array {
       value();
       f.body.byte(Op.I32Store).u32(2).u32(X);
     },
-    ...memoryAccess(f, layout, { a: L_A, o: L_O, v: L_V, c: L_C, dt: P_DT }, () => leave(InterpreterExit.Fault)),
+    ...memoryAccess(f, layout, { a: L_A, o: L_O, v: L_V, c: L_C, dt: P_DT }, () => leaveHere(InterpreterExit.Fault)),
     jump: (target: () => void) => {
       // A misaligned target traps at the jump: slow mode raises it.
       target();
       f.body.byte(Op.LocalTee).u32(L_C);
-      f.ifThen(() => f.const(3).op(Op.I32And), () => leave(InterpreterExit.Retry));
+      f.ifThen(() => f.const(3).op(Op.I32And), () => leaveHere(InterpreterExit.Retry));
       f.get(L_C);
     },
     arith: arithImport,
   };
 
+  const cases = INSTRUCTIONS.map((d, i) => ({ op: i + 1, d })).filter((c) => runsHere(c.d));
+  const caseOf = new Map(cases.map((c, k) => [c.op, k]));
+  const loadImm = () => f.get(L_P).body.byte(Op.I32Load).u32(2).u32(4).byte(Op.LocalSet).u32(L_IMM);
+  const entryOfPc = () => f.get(L_DBASE).get(P_PC).const(0xffc).op(Op.I32And).const(1).op(Op.I32Shl).op(Op.I32Add).setLocal(L_P);
+  const nOffFromP = () => f.get(L_N).get(L_P).const(3).op(Op.I32ShrU).op(Op.I32Sub).setLocal(L_NOFF);
+  /** Whether n < far (leaves an i32): then the budget cannot end before the page does. */
+  const far = () => f.get(L_N).get(L_FAR).op(Op.I32LtS);
+
   f.set(L_VPAGE, -1);
+  f.get(P_LIMIT).const(1024).op(Op.I32Sub).setLocal(L_FAR);
   f.push('out', Op.Block);
-  f.push('run', Op.Loop);
+  // After a control instruction, at a page's end and where the budget may end: pc and
+  // n are exact. The budget; the entry of pc, through the fetch TLB when on another page.
+  f.push('lookup', Op.Loop);
   f.ifThen(() => f.get(L_N).get(P_LIMIT).op(Op.I32GeS), () => leave(InterpreterExit.Limit));
-  // A new page: its decoded slots from the fetch TLB.
   f.ifThen(
     () => vpageOfPc().get(L_VPAGE).op(Op.I32Ne),
     () => {
@@ -124,49 +148,145 @@ export function generateInterpreter(layout: InterpreterLayout): Uint8Array {
       vpageOfPc().setLocal(L_VPAGE);
     },
   );
-  // The entry: two words at dbase + (word index) * 8.
-  f.get(L_DBASE).get(P_PC).const(0xffc).op(Op.I32And).const(1).op(Op.I32Shl).op(Op.I32Add);
-  f.body.byte(Op.LocalTee).u32(L_P).byte(Op.I32Load).u32(2).u32(0).byte(Op.LocalTee).u32(L_E);
-  f.get(L_P).body.byte(Op.I32Load).u32(2).u32(4);
-  f.setLocal(L_IMM);
-  // Marked (rare): leave unless told to run the first instruction anyway.
-  f.const(BP_BIT | ENTRY_BIT).op(Op.I32And);
-  f.ifThen(
-    () => undefined,
-    () => f.ifThen(() => f.get(L_N).get(P_SKIP).op(Op.I32Eqz).op(Op.I32Or), () => leave(InterpreterExit.Marked)),
-  );
-
-  const cases = INSTRUCTIONS.map((d, i) => ({ op: i + 1, d })).filter((c) => runsHere(c.d));
-  f.push('next', Op.Block);
-  f.push('advance', Op.Block);
-  f.push('retry', Op.Block);
-  f.push('fill', Op.Block);
-  for (let k = cases.length - 1; k >= 0; k--) f.push(`c${k}`, Op.Block);
-  const caseOf = new Map(cases.map((c, k) => [c.op, k]));
-  f.get(L_E).const(255).op(Op.I32And).body.byte(Op.BrTable).u32(ILLEGAL_OP + 1);
-  for (let op = 0; op <= ILLEGAL_OP; op++) {
-    const k = caseOf.get(op);
-    f.body.u32(op === 0 ? f.depth('fill') : k === undefined ? f.depth('retry') : f.depth(`c${k}`));
-  }
-  f.body.u32(f.depth('retry'));
-  cases.forEach((c, k) => {
-    f.end(`c${k}`);
-    compileSem(c.d.sem, f, host);
-    f.br(c.d.control ? 'next' : 'advance');
-  });
-  f.end('fill');
-  // Not decoded yet: decode it (JavaScript), then look again.
-  f.get(L_P).body.byte(Op.Call).u32(FILL_IMPORT).byte(Op.Drop);
-  f.br('run');
-  f.end('retry');
-  leave(InterpreterExit.Retry);
-  f.end('advance');
-  f.get(P_PC).const(4).op(Op.I32Add).setLocal(P_PC);
-  f.end('next');
-  f.get(L_N).const(1).op(Op.I32Add).setLocal(L_N);
-  f.br('run');
-  f.end('run');
+  entryOfPc();
+  nOffFromP();
+  f.get(P_PC).get(L_P).const(1).op(Op.I32ShrU).op(Op.I32Sub).setLocal(L_PCOFF);
+  f.push('near', Op.Block);
+  far();
+  f.op(Op.I32Eqz);
+  f.br('near', Op.BrIf);
+  emitLoop(false);
+  f.end('near');
+  // The last instructions of the budget: straight code runs up to pend, the page's
+  // end or where the budget ends, whichever is sooner.
+  f.get(L_DBASE).const(DECODE_PAGE_BYTES).op(Op.I32Add).setLocal(L_PEND);
+  f.get(L_P).get(P_LIMIT).get(L_N).op(Op.I32Sub).const(3).op(Op.I32Shl).op(Op.I32Add).setLocal(L_C);
+  f.get(L_C).get(L_PEND).get(L_C).get(L_PEND).op(Op.I32LtU).op(Op.Select).setLocal(L_PEND);
+  emitLoop(true);
+  f.end('lookup');
   f.end('out');
+
+  /**
+   * The dispatch loop. Two copies: far from the budget's end, straight code runs on
+   * unchecked until a control instruction or the page's end marker (whose entry
+   * dispatches like an instruction); near it, every instruction is checked against pend.
+   */
+  function emitLoop(near: boolean): void {
+    f.push('run', Op.Loop);
+    if (near) {
+      f.ifThen(
+        () => f.get(L_P).get(L_PEND).op(Op.I32GeU),
+        () => {
+          pcFromP();
+          nFromP();
+          f.br('lookup');
+        },
+      );
+    }
+    f.get(L_P).body.byte(Op.I32Load).u32(2).u32(0).byte(Op.LocalSet).u32(L_E);
+    f.push('next', Op.Block);
+    f.push('advance', Op.Block);
+    f.push('retry', Op.Block);
+    f.push('pageEnd', Op.Block);
+    f.push('fill', Op.Block);
+    for (let k = cases.length - 1; k >= 0; k--) f.push(`c${k}`, Op.Block);
+    /** br_table over the op: not decoded, the cases, sync or illegal, the page's end; anything above to `other`. */
+    const dispatch = (other: string) => {
+      f.body.byte(Op.BrTable).u32(PAGE_END_OP + 1);
+      for (let op = 0; op <= PAGE_END_OP; op++) {
+        const k = caseOf.get(op);
+        const to = op === 0 ? 'fill' : op === PAGE_END_OP ? 'pageEnd' : k === undefined ? 'retry' : `c${k}`;
+        f.body.u32(f.depth(to));
+      }
+      f.body.u32(f.depth(other));
+    };
+    // The marks are kept in the index: a marked entry's is beyond the table (rare).
+    f.push('marked', Op.Block);
+    f.get(L_E).const(0xff | BP_BIT | ENTRY_BIT).op(Op.I32And);
+    dispatch('marked');
+    f.end('marked');
+    // Leave, unless told to run the first instruction anyway.
+    nFromP();
+    f.ifThen(() => f.get(L_N).get(P_SKIP).op(Op.I32Eqz).op(Op.I32Or), () => leaveHere(InterpreterExit.Marked));
+    f.get(L_E).const(0xff).op(Op.I32And);
+    dispatch('retry');
+    cases.forEach((c, k) => {
+      f.end(`c${k}`);
+      if (c.d.cond) return branch(c.d.cond);
+      // The pc and the immediate only where the instruction uses them.
+      if (/\bpc\b/.test(c.d.sem)) pcFromP();
+      if (/\bimm\b/.test(c.d.sem)) loadImm();
+      compileSem(c.d.sem, f, host);
+      f.br(c.d.control ? 'next' : 'advance');
+    });
+    f.end('fill');
+    // Not decoded yet: decode it (JavaScript), then look again.
+    f.get(L_P).body.byte(Op.Call).u32(FILL_IMPORT).byte(Op.Drop);
+    f.br('run');
+    f.end('pageEnd');
+    pcFromP();
+    nFromP();
+    f.br('lookup');
+    f.end('retry');
+    leaveHere(InterpreterExit.Retry);
+    f.end('advance');
+    f.get(L_P).const(8).op(Op.I32Add).setLocal(L_P);
+    f.br('run');
+    f.end('next');
+    // A control instruction set pc; it counts. Far from the budget's end and on the
+    // same page, straight on to the target's entry.
+    nFromP(1);
+    if (!near) {
+      f.ifThen(
+        () => vpageOfPc().get(L_VPAGE).op(Op.I32Eq).get(L_N).get(L_FAR).op(Op.I32LtS).op(Op.I32And),
+        () => {
+          entryOfPc();
+          nOffFromP();
+          f.br('run');
+        },
+      );
+    }
+    f.br('lookup');
+    f.end('run');
+
+    /**
+     * A conditional branch, from the table's condition: not taken, the next entry;
+     * taken to the same page far from the budget's end, the target's entry is p + imm * 2.
+     */
+    function branch(cond: string): void {
+      f.ifThen(
+        () => {
+          compileSem(`__c = ${cond};`, f, host);
+          f.get(host.local('__c'));
+        },
+        () => {
+          loadImm();
+          // A target off a 4-byte boundary traps at the branch (slow mode raises it).
+          f.ifThen(() => f.get(L_IMM).const(2).op(Op.I32And), () => leaveHere(InterpreterExit.Retry));
+          nFromP(1);
+          if (!near) {
+            f.get(L_P).get(L_IMM).const(1).op(Op.I32Shl).op(Op.I32Add).setLocal(L_C);
+            f.ifThen(
+              () => {
+                f.get(L_C).get(L_DBASE).op(Op.I32Sub).const(DECODE_PAGE_BYTES).op(Op.I32LtU);
+                far();
+                f.op(Op.I32And);
+              },
+              () => {
+                f.get(L_C).setLocal(L_P);
+                nOffFromP();
+                f.br('run');
+              },
+            );
+          }
+          pcFromP();
+          f.get(P_PC).get(L_IMM).op(Op.I32Add).setLocal(P_PC);
+          f.br('lookup');
+        },
+      );
+      f.br('advance');
+    }
+  }
   f.storeAt(layout.state + StateWord.N * 4, () => f.get(L_N));
   f.storeAt(layout.state + StateWord.PC * 4, () => f.get(P_PC));
   f.get(L_EXIT);
