@@ -175,6 +175,8 @@ export class Hart {
   private pendingCause = 0;
   private pendingTval = 0;
   private readonly runFn: RunFunction;
+  /** The interpreter that runs fast mode when the JIT does not (slow mode is always the JavaScript one). */
+  readonly interpreter: InterpreterKind;
   private jit: Jit | undefined;
   private readonly jitOptions: JitOptions;
   /** The breakpoint set's stamp the decode pages' marks were last made for (see markBreakpoints). */
@@ -196,7 +198,9 @@ export class Hart {
     // (Each tier gets the interpreter variant that suits it; see buildInterpreter.)
     const js = buildInterpreter(this, this.mmu, this.mmu.code, tier === 'interpreter');
     const wasm = tier === 'interpreter' && (options.interpreter ?? processInterpreter) === 'wasm';
-    this.runFn = (wasm && buildWasmInterpreter(this, this.mmu, this.mmu.code, js)) || js;
+    const wasmRun = wasm ? buildWasmInterpreter(this, this.mmu, this.mmu.code, js) : undefined;
+    this.interpreter = wasmRun ? 'wasm' : 'js';
+    this.runFn = wasmRun ?? js;
     this.jitOptions = { ...JIT_DEFAULTS, ...processJitOptions, ...options.jit };
     this.tier = tier;
     // Under the JIT the interpreter only warms code up, and its deoptimizations as new

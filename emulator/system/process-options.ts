@@ -3,11 +3,12 @@
  * (default: the JIT), read once when the system layer is loaded (the bare-metal
  * machine and the system runtime both import this module); PVLAB_JIT_HOT=N lowers
  * the JIT's hot threshold (instructions interpreted on a page before it is
- * compiled), for tests, and PVLAB_JIT_BACKEND=js keeps every compiled region
+ * compiled), for tests; PVLAB_JIT_BACKEND=js keeps every compiled region
  * JavaScript (default: WebAssembly where it has code for the region's
- * instructions).
+ * instructions), and PVLAB_INTERPRETER=js runs the interpreter tier on the
+ * JavaScript interpreter (default: the WebAssembly one).
  */
-import { parseTier, setDefaultJitOptions, setDefaultTier } from '../cpu/hart';
+import { parseTier, setDefaultInterpreter, setDefaultJitOptions, setDefaultTier } from '../cpu/hart';
 
 {
   const tier = parseTier(process.env.PVLAB_TIER);
@@ -17,4 +18,5 @@ import { parseTier, setDefaultJitOptions, setDefaultTier } from '../cpu/hart';
   if (Number.isInteger(hot) && hot > 0) Object.assign(options, { hotThreshold: hot, chunk: Math.min(8192, hot) });
   if (process.env.PVLAB_JIT_BACKEND === 'js') options.wasm = false;
   setDefaultJitOptions(options);
+  if (process.env.PVLAB_INTERPRETER === 'js') setDefaultInterpreter('js');
 }

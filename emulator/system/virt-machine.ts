@@ -26,6 +26,8 @@ export interface VirtMachineOptions {
   tier?: Tier;
   /** JIT tuning (tests lower the hot threshold to exercise compiled code). */
   jit?: HartOptions['jit'];
+  /** The interpreter tier's interpreter (default: PVLAB_INTERPRETER, else WebAssembly). */
+  interpreter?: HartOptions['interpreter'];
 }
 
 /** Why `run` returned. */
@@ -54,7 +56,7 @@ export class VirtMachine implements HartHost {
   constructor(options: VirtMachineOptions = {}) {
     const ramMiB = options.ramMiB ?? DEFAULT_RAM_MIB;
     this.bus = new Bus(ramMiB * 1024 * 1024, VirtMap.RAM.base);
-    this.hart = new Hart(this.bus, 0, this, { tier: options.tier, jit: options.jit });
+    this.hart = new Hart(this.bus, 0, this, { tier: options.tier, jit: options.jit, interpreter: options.interpreter });
     const hart = this.hart;
     const out = options.onUartOutput ?? (() => undefined);
     // PLIC context 0 is hart 0's M-mode, context 1 its S-mode (as on QEMU virt).

@@ -6,12 +6,13 @@
  * times: identical UART output, stop, retired count, cycles, pc, registers and
  * trap CSRs, with regions compiled by the WebAssembly backend and, in a third run,
  * by the JavaScript one. Regions are merged early (see JitOptions.mergeCrossings),
- * so that path runs too.
+ * so that path runs too. The interpreter tier runs on the WebAssembly interpreter,
+ * and in a fourth run on the JavaScript one.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { buildAll, CROSS_GCC, listPrograms } from '../../scripts/build-programs';
-import type { Tier } from '../../emulator/cpu/hart';
+import type { InterpreterKind, Tier } from '../../emulator/cpu/hart';
 import { BareMetalRuntime } from '../../emulator/system/runtime';
 import { requireTool } from '../support/tools';
 
@@ -26,10 +27,11 @@ interface Outcome {
   compiles: number;
   wasmCompiles: number;
   merges: number;
+  interpreter: InterpreterKind;
 }
 
 function runProgram(elf: Uint8Array, tier: Tier, maxInsns: number, slice: number, wasm = true): Outcome {
-  const rt = BareMetalRuntime.fromElfBytes(elf, { tier, jit: { hotThreshold: 64, chunk: 64, mergeCrossings: 2_000, wasm } });
+  const rt = BareMetalRuntime.fromElfBytes(elf, { tier, jit: { hotThreshold: 64, chunk: 64, mergeCrossings: 2_000, wasm }, interpreter: wasm ? 'wasm' : 'js' });
   let output = '';
   rt.on('output', (t: string) => (output += t));
   let stop = rt.machine.run(Math.min(slice, maxInsns));
@@ -52,6 +54,7 @@ function runProgram(elf: Uint8Array, tier: Tier, maxInsns: number, slice: number
     compiles: h.jitStats?.compiles ?? 0,
     wasmCompiles: h.jitStats?.wasmCompiles ?? 0,
     merges: h.jitStats?.merges ?? 0,
+    interpreter: h.interpreter,
   };
 }
 
@@ -72,9 +75,12 @@ describe('determinism across tiers (interpreter vs JIT)', function () {
     const max = p.kind === 'bench' ? 12_000_000 : 50_000_000;
     it(`${p.name}: same output, instructions, time and state under both tiers`, () => {
       const elf = elfs.get(p.name)!;
-      // The same slices for both (odd-sized, so budgets end inside compiled code): a
-      // slice boundary is where the machine re-reads timer deadlines.
+      // The same slices for all (odd-sized, so budgets end inside compiled code and
+      // inside straight code): a slice boundary is where the machine re-reads timer deadlines.
       const a = runProgram(elf, 'interpreter', max, 99_991);
+      const ajs = runProgram(elf, 'interpreter', max, 99_991, false);
+      assert.equal(a.interpreter, 'wasm', 'the interpreter tier runs on the WebAssembly interpreter');
+      assert.equal(ajs.interpreter, 'js');
       const j = runProgram(elf, 'jit', max, 99_991);
       const js = runProgram(elf, 'jit', max, 99_991, false);
       assert.ok(j.compiles > 0 && js.compiles > 0, 'the JIT compiled code');
@@ -82,7 +88,8 @@ describe('determinism across tiers (interpreter vs JIT)', function () {
       assert.equal(j.wasmCompiles, j.compiles, 'every region WebAssembly');
       // vmbench's bytecode cases become hot at different times: their regions get merged.
       if (p.name === 'vmbench') assert.ok(j.merges > 0 && js.merges > 0, 'regions of one page were merged');
-      const same = (o: Outcome) => ({ ...o, compiles: 0, wasmCompiles: 0, merges: 0 });
+      const same = (o: Outcome) => ({ ...o, compiles: 0, wasmCompiles: 0, merges: 0, interpreter: 'any' });
+      assert.deepEqual(same(ajs), same(a), 'JavaScript interpreter');
       assert.deepEqual(same(j), same(a), 'WebAssembly backend');
       assert.deepEqual(same(js), same(a), 'JavaScript backend');
     });
