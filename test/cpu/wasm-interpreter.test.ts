@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { Cause } from '../../emulator/cpu/constants';
-import { StopReason, type InterpreterKind } from '../../emulator/cpu/hart';
+import { Bus } from '../../emulator/bus/bus';
+import { Hart, StopReason, type InterpreterKind } from '../../emulator/cpu/hart';
 import { VirtMachine } from '../../emulator/system/virt-machine';
 import { RAM, X, b, csr, i, jal, li, load, pass } from './program';
 
@@ -38,6 +39,16 @@ describe('WebAssembly interpreter', () => {
   it('runs the interpreter tier (the JavaScript one on request)', () => {
     assert.equal(machine('wasm', []).hart.interpreter, 'wasm');
     assert.equal(machine('js', []).hart.interpreter, 'js');
+  });
+
+  it('finds room for every hart of a bus built for several: state block, fetch TLB, decoded pages', () => {
+    const bus = new Bus(8 << 20, RAM, 4);
+    const harts = [0, 1, 2, 3].map((id) => new Hart(bus, id, { time: () => 0 }, { tier: 'interpreter' }));
+    for (const h of harts) {
+      assert.equal(h.interpreter, 'wasm', `hart ${h.hartId}`);
+      assert.equal(h.mmu.fetchTlb.buffer, bus.memory.buffer);
+    }
+    assert.ok(harts[0].mmu.code.arenaBase >= 0);
   });
 
   it('ends every budget exactly where the JavaScript interpreter does, in straight code across pages too', () => {

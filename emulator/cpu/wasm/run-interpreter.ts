@@ -20,8 +20,9 @@ export interface WasmInterpreterHart extends InterpreterHart {
 
 type RunExport = (limit: number, pc: number, dt: number, skipMarks: number) => number;
 
-/** One module per layout (most processes have few: harts of same-sized buses share one). */
+/** One module per layout (most processes have few: harts of same-sized buses share one); bounded. */
 const modules = new Map<string, WebAssembly.Module>();
+const MAX_MODULES = 32;
 
 /** Where the interpreter would find this hart's state, when all of it is in the bus's memory. */
 function layoutOf(h: WasmInterpreterHart, m: Mmu, cache: DecodeCache): InterpreterLayout | undefined {
@@ -46,6 +47,7 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
   const key = JSON.stringify(layout);
   let mod = modules.get(key);
   if (!mod) {
+    if (modules.size >= MAX_MODULES) modules.clear();
     mod = new WebAssembly.Module(generateInterpreter(layout));
     modules.set(key, mod);
   }
