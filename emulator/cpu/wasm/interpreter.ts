@@ -17,7 +17,7 @@
  * slow mode, or the memory unit throwing. The JavaScript side is run-interpreter.ts.
  */
 import { INSTRUCTIONS } from '../../isa/table';
-import { BP_BIT, DECODE_PAGE_BYTES, ENTRY_BIT, ILLEGAL_OP, PAGE_END_OP } from '../decode-cache';
+import { BP_BIT, DECODE_PAGE_BYTES, ENTRY_BIT, PAGE_END_OP } from '../decode-cache';
 import { FETCH_TLB_ENTRIES, StateWord } from '../hart-state';
 import { Exit } from '../interpreter';
 import { FunctionBuilder } from './builder';
