@@ -20,6 +20,12 @@ import { INSTRUCTIONS } from '../isa/table';
  * Interleaving them keeps the interpreter to one array (one map and bounds check).
  */
 export const ILLEGAL_OP = INSTRUCTIONS.length + 1;
+/** Where the register fields sit in a packed entry: `(e >>> shift) & mask`. */
+export const ENTRY_FIELDS = {
+  rd: { shift: 8, mask: 63 },
+  rs1: { shift: 14, mask: 31 },
+  rs2: { shift: 19, mask: 31 },
+} as const;
 /**
  * The op of the entry after a page's last in the bus's memory (see DECODED_PAGE_STRIDE):
  * the WebAssembly interpreter runs straight code into it rather than checking for the
@@ -212,7 +218,8 @@ export class DecodeCache {
       page.slots[2 * i + 1] = word | 0;
     } else {
       const rd = d.rd === 0 ? 32 : d.rd;
-      e = (d.index + 1) | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19);
+      const F = ENTRY_FIELDS;
+      e = (d.index + 1) | (rd << F.rd.shift) | (d.rs1 << F.rs1.shift) | (d.rs2 << F.rs2.shift);
       page.slots[2 * i + 1] = d.imm;
     }
     if (page.bpWords !== null && page.bpWords.includes(i)) e |= BP_BIT;

@@ -11,7 +11,7 @@
  */
 import { INSTRUCTIONS } from '../isa/table';
 import * as arith from '../isa/arith';
-import { BP_BIT, COUNT_SLOTS, ENTRY_BIT, ILLEGAL_OP, DecodeCache, DecodePage } from './decode-cache';
+import { BP_BIT, COUNT_SLOTS, ENTRY_BIT, ENTRY_FIELDS, ILLEGAL_OP, DecodeCache, DecodePage } from './decode-cache';
 import { RETRY, TRAP } from './signals';
 import { inlineMemory } from './inline-memory';
 import type { Mmu } from './mmu';
@@ -138,7 +138,7 @@ return function run(limit, slow, yieldToJit) {
         // An entry of compiled code: hand back to the JIT's dispatcher (after at least one instruction).
         if ((e & ${ENTRY_BIT}) !== 0 && yieldToJit === true && n !== 0) { h.exit = ${Exit.Yield}; break; }
       }
-      const rd = (e >>> 8) & 63, rs1 = (e >>> 14) & 31, rs2 = (e >>> 19) & 31;
+      const ${(['rd', 'rs1', 'rs2'] as const).map((r) => `${r} = (e >>> ${ENTRY_FIELDS[r].shift}) & ${ENTRY_FIELDS[r].mask}`).join(', ')};
       switch (e & 255) {
 ${cases.join('\n')}
       }

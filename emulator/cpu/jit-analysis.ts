@@ -6,7 +6,7 @@
  * (jit-codegen.ts) and the WebAssembly backend (wasm/region.ts) emit code from it.
  */
 import { InsnDef, INSTRUCTIONS } from '../isa/table';
-import { BP_BIT, COUNT_SLOTS, DecodePage, ILLEGAL_OP, JIT_BIT } from './decode-cache';
+import { BP_BIT, COUNT_SLOTS, DecodePage, ENTRY_FIELDS, ILLEGAL_OP, JIT_BIT } from './decode-cache';
 import { Exit } from './interpreter';
 
 /** Longest straight run of instructions between two budget checks. */
@@ -100,9 +100,9 @@ export function slotAt(page: DecodePage, w: number): Slot | undefined {
   const op = e & 255;
   return {
     def: op === ILLEGAL_OP ? undefined : INSTRUCTIONS[op - 1],
-    rd: (e >>> 8) & 63,
-    rs1: (e >>> 14) & 31,
-    rs2: (e >>> 19) & 31,
+    rd: (e >>> ENTRY_FIELDS.rd.shift) & ENTRY_FIELDS.rd.mask,
+    rs1: (e >>> ENTRY_FIELDS.rs1.shift) & ENTRY_FIELDS.rs1.mask,
+    rs2: (e >>> ENTRY_FIELDS.rs2.shift) & ENTRY_FIELDS.rs2.mask,
     imm: page.slots[2 * w + 1],
   };
 }

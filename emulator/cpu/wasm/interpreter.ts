@@ -3,21 +3,28 @@
  * table's `sem` strings (the same compiler as compiled regions, wasm/sem.ts), that
  * runs the decode cache's pre-decoded entries straight from the bus's memory.
  *
- *   loop $run
- *     budget check; on a new page, the fetch TLB (miss: leave)
- *     e, imm = the entry at pc; marked (breakpoint, compiled entry): leave
- *     br_table[e & 255] → not decoded yet: call fill, again
- *                         <case per instruction>: sem, then pc += 4 (unless control)
- *                         sync or illegal: leave for slow mode
- *     n++
+ *   loop $lookup   (pc and the count n exact)
+ *     budget; on a new page, the fetch TLB (miss: leave); p = pc's entry
+ *     loop $run    (straight code: only p moves; pc and n follow from it)
+ *       e = entry at p
+ *       br_table[e & (op | marks)] → not decoded yet: call fill, again
+ *                                    <case per instruction>: sem; p += 8, or a control
+ *                                      transfer (in-page targets straight to their entry)
+ *                                    sync or illegal: leave for slow mode
+ *                                    the page-end marker: on to $lookup
+ *                                    marked (breakpoint, compiled entry): leave
  *
- * Registers stay in the hart's state block (x[rd] is a load at the entry's field).
+ * $run comes twice: far from the budget's end nothing is checked per instruction
+ * (at most a page of straight code runs before the next control instruction or the
+ * page-end marker, where the budget is checked); in the last 1024 instructions of a
+ * budget every instruction is checked. Registers stay in the hart's state block
+ * (x[rd] is a load at the entry's field).
  * It runs fast mode only, and leaves whenever JavaScript must act: a fetch TLB miss
  * (translation, fetch faults, breakpoint marks), a marked entry, an instruction for
  * slow mode, or the memory unit throwing. The JavaScript side is run-interpreter.ts.
  */
 import { INSTRUCTIONS } from '../../isa/table';
-import { BP_BIT, DECODE_PAGE_BYTES, ENTRY_BIT, PAGE_END_OP } from '../decode-cache';
+import { BP_BIT, DECODE_PAGE_BYTES, ENTRY_BIT, ENTRY_FIELDS, PAGE_END_OP } from '../decode-cache';
 import { FETCH_TLB_ENTRIES, StateWord } from '../hart-state';
 import { Exit } from '../interpreter';
 import { FunctionBuilder } from './builder';
@@ -51,12 +58,10 @@ const L_N = 4, L_VPAGE = 5, L_DBASE = 6, L_E = 7, L_IMM = 8, L_A = 9, L_O = 10, 
 const L_PEND = 15, L_NOFF = 16, L_PCOFF = 17, L_FAR = 18;
 const FIXED_LOCALS = 19;
 
-/** Bit position of each register field in a packed entry, as a byte offset (field * 4): shift right, then mask. */
-const FIELDS: Record<string, { shift: number; mask: number }> = {
-  rd: { shift: 6, mask: 63 << 2 },
-  rs1: { shift: 12, mask: 31 << 2 },
-  rs2: { shift: 17, mask: 31 << 2 },
-};
+/** Each register field of a packed entry as a byte offset (register * 4): shift right, then mask. */
+const FIELDS: Record<string, { shift: number; mask: number }> = Object.fromEntries(
+  Object.entries(ENTRY_FIELDS).map(([name, fl]) => [name, { shift: fl.shift - 2, mask: fl.mask << 2 }]),
+);
 
 /** Function index of the decode import, after the memory and arithmetic imports. */
 const FILL_IMPORT = 1 + ARITH_NAMES.length;
