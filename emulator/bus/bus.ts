@@ -32,11 +32,12 @@ const WASM_PAGE = 65536;
 /**
  * Room kept for a bus's decoded instructions (see cpu/decode-cache.ts), so
  * WebAssembly code can read them: one page of decoded code per page of RAM, up to
- * 1024 pages (4 MiB of code; beyond that, decoded pages live in plain arrays). Only
- * pages that are used take host memory. Each takes DECODED_PAGE_STRIDE bytes:
- * 1024 entries of 8 bytes and an end marker.
+ * 1024 pages (4 MiB of code; beyond that, decoded pages live in plain arrays), and
+ * the block-end counts. Only pages that are used take host memory. Each page takes
+ * DECODED_PAGE_STRIDE bytes: 1024 entries of 8 bytes and a 16-byte trailer.
  */
-export const DECODED_PAGE_STRIDE = 8192 + 8;
+export const DECODED_PAGE_STRIDE = 8192 + 16;
+export const BLOCK_COUNT_BYTES = 1 << 17;
 
 export function decodeRoomPages(ramSize: number): number {
   return Math.min(ramSize >>> 12, 1024);
@@ -70,7 +71,7 @@ export class Bus {
     this.ramSize = ramSize;
     // Code lines (one byte per 256 bytes of RAM), decoded code, and per hart its
     // watch flags, state block and fetch TLB.
-    const beside = (ramSize >>> 8) + decodeRoomPages(ramSize) * DECODED_PAGE_STRIDE + harts * hartRoom(ramSize);
+    const beside = (ramSize >>> 8) + decodeRoomPages(ramSize) * DECODED_PAGE_STRIDE + BLOCK_COUNT_BYTES + harts * hartRoom(ramSize);
     const pages = Math.ceil((ramSize + beside) / WASM_PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const buffer = this.memory.buffer;

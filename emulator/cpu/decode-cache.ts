@@ -9,7 +9,7 @@
  * and the compiled region of its code, if any. Words covered by compiled code have
  * JIT_BIT set in their entry; writing such a word drops the region.
  */
-import { Bus, DECODED_PAGE_STRIDE, decodeRoomPages } from '../bus/bus';
+import { BLOCK_COUNT_BYTES, Bus, DECODED_PAGE_STRIDE, decodeRoomPages } from '../bus/bus';
 import { decode } from '../isa/decode';
 import { INSTRUCTIONS } from '../isa/table';
 
@@ -32,6 +32,18 @@ export const ENTRY_FIELDS = {
  * page's end at every instruction.
  */
 export const PAGE_END_OP = ILLEGAL_OP + 1;
+
+/**
+ * A decoded page's trailer in the bus's memory, in words after its 2048: the
+ * page-end entry (PAGE_END_OP and an unused immediate), the page's heat, and
+ * where the block count of its word w is (`countBias + 4 * w`, a byte address).
+ */
+export const enum Trailer {
+  END = 0,
+  HEAT = 2,
+  COUNT_BIAS = 3,
+  WORDS = 4,
+}
 /** Set in an entry whose word is part of a compiled region. */
 export const JIT_BIT = 1 << 30;
 /** Set in an entry whose word is an entry point of a compiled region (the interpreter yields there). */
@@ -70,8 +82,16 @@ export interface CompiledRegion {
 export const DECODE_PAGE_BYTES = 8192;
 
 export class DecodePage {
+  /** `heat` of a page without a trailer. */
+  private plainHeat = 0;
   /** Instructions interpreted on this page since its last compile (JIT tier). */
-  heat = 0;
+  get heat(): number {
+    return this.trailer ? this.trailer[Trailer.HEAT] : this.plainHeat;
+  }
+  set heat(v: number) {
+    if (this.trailer) this.trailer[Trailer.HEAT] = v;
+    else this.plainHeat = v;
+  }
   /** `heat` when a word of this page was last decoded (the JIT waits for the code to settle). */
   heatAtDecode = 0;
   /** Compiled regions holding code of this page (JIT tier); their words do not overlap. */
@@ -97,6 +117,8 @@ export class DecodePage {
     readonly ramOffset: number,
     readonly slots = new Int32Array(2048),
     readonly arenaIndex = -1,
+    /** The trailer (see Trailer) of a page in the bus's memory. */
+    private readonly trailer?: Int32Array,
   ) {}
 }
 
@@ -112,8 +134,8 @@ export class DecodeCache {
   readonly codeLines: Uint8Array;
   /** Number of decode pages allocated (for memory reports). */
   pageCount = 0;
-  /** Block-end execution counts (see COUNT_SLOTS). */
-  readonly counts = new Int32Array(COUNT_SLOTS);
+  /** Block-end execution counts (see COUNT_SLOTS), in the bus's memory when there is room. */
+  readonly counts: Int32Array;
   /** Called when a region is dropped (the JIT's bookkeeping). */
   onRegionDropped: ((region: CompiledRegion) => void) | undefined;
   /**
@@ -133,13 +155,13 @@ export class DecodeCache {
     const lines = bus.ramSize >>> CODE_LINE_SHIFT;
     const at = bus.allocate(lines);
     this.codeLines = at === undefined ? new Uint8Array(lines) : new Uint8Array(bus.memory.buffer, at, lines);
+    const countsAt = bus.allocate(BLOCK_COUNT_BYTES);
+    this.counts = countsAt === undefined ? new Int32Array(COUNT_SLOTS) : new Int32Array(bus.memory.buffer, countsAt, COUNT_SLOTS);
     const room = decodeRoomPages(bus.ramSize);
-    this.arenaBase = bus.allocate(room * DECODED_PAGE_STRIDE) ?? -1;
+    this.arenaBase = countsAt === undefined ? -1 : bus.allocate(room * DECODED_PAGE_STRIDE) ?? -1;
     const slots = this.arenaBase < 0 ? 0 : room;
     this.arenaPages = new Array(slots).fill(undefined);
     this.arenaFree = Array.from({ length: slots }, (_, k) => slots - 1 - k);
-    const words = new Int32Array(bus.memory.buffer);
-    for (let k = 0; k < slots; k++) words[(this.arenaBase + k * DECODED_PAGE_STRIDE + DECODE_PAGE_BYTES) >>> 2] = PAGE_END_OP;
     // Writes that do not come from a hart (loaders, DMA, the debugger) keep the cache coherent too.
     bus.onRamWrite = (offset, size) => this.invalidateRange(offset, size);
   }
@@ -161,9 +183,15 @@ export class DecodeCache {
       const k = this.arenaFree.pop();
       if (k === undefined) p = new DecodePage(n << 12);
       else {
-        const slots = new Int32Array(this.bus.memory.buffer, this.arenaBase + k * DECODED_PAGE_STRIDE, 2048);
+        const at = this.arenaBase + k * DECODED_PAGE_STRIDE;
+        const slots = new Int32Array(this.bus.memory.buffer, at, 2048);
         slots.fill(0);
-        p = new DecodePage(n << 12, slots, k);
+        const trailer = new Int32Array(this.bus.memory.buffer, at + DECODE_PAGE_BYTES, Trailer.WORDS);
+        trailer.fill(0);
+        trailer[Trailer.END] = PAGE_END_OP;
+        // Block counts are per RAM word modulo COUNT_SLOTS; a page's words stay together (COUNT_SLOTS is a multiple of 1024).
+        trailer[Trailer.COUNT_BIAS] = this.counts.byteOffset + (((n << 10) & (COUNT_SLOTS - 1)) << 2) - (at >>> 1);
+        p = new DecodePage(n << 12, slots, k, trailer);
         this.arenaPages[k] = p;
       }
       this.pages[n] = p;

@@ -20,9 +20,9 @@ import { TRAP } from './signals';
 export type Tier = 'interpreter' | 'jit';
 
 /**
- * Which interpreter runs the interpreter tier's fast mode: the WebAssembly one
- * (wasm/interpreter.ts; the default) or the generated JavaScript one, which always
- * runs slow mode and the JIT tier's cold code.
+ * Which interpreter runs fast mode (under the JIT tier: the code not compiled yet):
+ * the WebAssembly one (wasm/interpreter.ts; the default) or the generated
+ * JavaScript one, which always runs slow mode.
  */
 export type InterpreterKind = 'wasm' | 'js';
 
@@ -31,7 +31,7 @@ export interface HartOptions {
   tier?: Tier;
   /** JIT tuning (thresholds, memory bound); the defaults suit most uses. */
   jit?: Partial<JitOptions>;
-  /** The interpreter tier's interpreter (default: `setDefaultInterpreter`, else WebAssembly). */
+  /** The fast-mode interpreter (default: `setDefaultInterpreter`, else WebAssembly). */
   interpreter?: InterpreterKind;
 }
 
@@ -175,7 +175,7 @@ export class Hart {
   private pendingCause = 0;
   private pendingTval = 0;
   private readonly runFn: RunFunction;
-  /** The interpreter that runs fast mode when the JIT does not (slow mode is always the JavaScript one). */
+  /** The interpreter that runs fast mode where compiled code does not (slow mode is always the JavaScript one). */
   readonly interpreter: InterpreterKind;
   private jit: Jit | undefined;
   private readonly jitOptions: JitOptions;
@@ -197,17 +197,17 @@ export class Hart {
     const tier = options.tier ?? processDefaultTier;
     // (Each tier gets the interpreter variant that suits it; see buildInterpreter.)
     const js = buildInterpreter(this, this.mmu, this.mmu.code, tier === 'interpreter');
-    const wasm = tier === 'interpreter' && (options.interpreter ?? processInterpreter) === 'wasm';
+    const wasm = (options.interpreter ?? processInterpreter) === 'wasm';
     const wasmRun = wasm ? buildWasmInterpreter(this, this.mmu, this.mmu.code, js) : undefined;
     this.interpreter = wasmRun ? 'wasm' : 'js';
     this.runFn = wasmRun ?? js;
     this.jitOptions = { ...JIT_DEFAULTS, ...processJitOptions, ...options.jit };
     this.tier = tier;
-    // Under the JIT the interpreter only warms code up, and its deoptimizations as new
-    // instructions appear were half of a short program's time: train it first. (Under
-    // the interpreter tier, which runs on, V8's code optimized from the program's own
-    // feedback alone is about a quarter faster than after training.)
-    if (this.tier === 'jit') warmUpInterpreter(this, this.runFn, this.mmu, this.mmu.code);
+    // When the JavaScript interpreter warms code up for the JIT, its deoptimizations as
+    // new instructions appear were half of a short program's time: train it first.
+    // (Under the interpreter tier, V8's code optimized from the program's own feedback
+    // alone is about a quarter faster than after training.)
+    if (this.tier === 'jit' && this.interpreter === 'js') warmUpInterpreter(this, this.runFn, this.mmu, this.mmu.code);
   }
 
   /** The engine that runs this hart; may be switched between runs. */

@@ -1,7 +1,8 @@
 /**
  * The interpreter's warm-up (emulator/cpu/warmup.ts): it runs every fast-mode
- * instruction of the table on a new JIT-tier hart and leaves no trace a program
- * could see; on a bus where code has already run it does nothing.
+ * instruction of the table on a new JIT-tier hart whose cold code runs on the
+ * JavaScript interpreter and leaves no trace a program could see; on a bus where
+ * code has already run it does nothing.
  */
 import assert from 'node:assert/strict';
 import { Hart } from '../../emulator/cpu/hart';
@@ -20,7 +21,7 @@ describe('interpreter warm-up', () => {
   });
 
   it('leaves a new JIT-tier machine as if nothing had run: RAM, registers, count, decoded pages, counters', () => {
-    const vm = new VirtMachine({ ramMiB: 4, tier: 'jit' });
+    const vm = new VirtMachine({ ramMiB: 4, tier: 'jit', interpreter: 'js' });
     const h = vm.hart;
     assert.ok(vm.bus.ram.subarray(0, 8192).every((b) => b === 0), 'RAM untouched');
     assert.ok(h.x.every((v) => v === 0), 'registers zero');
@@ -33,13 +34,13 @@ describe('interpreter warm-up', () => {
   });
 
   it('does nothing on a bus where code has run (a hart added later)', () => {
-    const vm = new VirtMachine({ ramMiB: 4, tier: 'jit' });
+    const vm = new VirtMachine({ ramMiB: 4, tier: 'jit', interpreter: 'js' });
     load(vm, RAM, [i('addi', X.a0, 0, 42), ...pass()]);
     vm.hart.reset(RAM);
     vm.hart.run(2);
     const before = vm.bus.ram.slice(0, 4096);
     const pages = vm.hart.mmu.code.pageCount;
-    const late = new Hart(vm.bus, 1, vm, { tier: 'jit' });
+    const late = new Hart(vm.bus, 1, vm, { tier: 'jit', interpreter: 'js' });
     assert.deepEqual(vm.bus.ram.slice(0, 4096), before, 'RAM untouched');
     assert.equal(vm.hart.mmu.code.pageCount, pages);
     assert.equal(late.retired, 0);

@@ -24,7 +24,7 @@
  * slow mode, or the memory unit throwing. The JavaScript side is run-interpreter.ts.
  */
 import { INSTRUCTIONS } from '../../isa/table';
-import { BP_BIT, DECODE_PAGE_BYTES, ENTRY_BIT, ENTRY_FIELDS, PAGE_END_OP } from '../decode-cache';
+import { BP_BIT, DECODE_PAGE_BYTES, ENTRY_BIT, ENTRY_FIELDS, PAGE_END_OP, Trailer } from '../decode-cache';
 import { FETCH_TLB_ENTRIES, StateWord } from '../hart-state';
 import { Exit } from '../interpreter';
 import { FunctionBuilder } from './builder';
@@ -55,8 +55,8 @@ export const enum InterpreterExit {
 // and 1 to run the first instruction even when marked. Then the locals.
 const P_LIMIT = 0, P_PC = 1, P_DT = 2, P_SKIP = 3;
 const L_N = 4, L_VPAGE = 5, L_DBASE = 6, L_E = 7, L_IMM = 8, L_A = 9, L_O = 10, L_V = 11, L_C = 12, L_P = 13, L_EXIT = 14;
-const L_PEND = 15, L_NOFF = 16, L_PCOFF = 17, L_FAR = 18;
-const FIXED_LOCALS = 19;
+const L_PEND = 15, L_NOFF = 16, L_PCOFF = 17, L_FAR = 18, L_N0 = 19, L_CB = 20;
+const FIXED_LOCALS = 21;
 
 /** Each register field of a packed entry as a byte offset (register * 4): shift right, then mask. */
 const FIELDS: Record<string, { shift: number; mask: number }> = Object.fromEntries(
@@ -69,8 +69,13 @@ const FILL_IMPORT = 1 + ARITH_NAMES.length;
 /** Whether an instruction runs here rather than in slow mode. */
 const runsHere = (d: (typeof INSTRUCTIONS)[number]) => !d.sync && semSupported(d.sem);
 
-/** The module: `run(budget, pc, dataTranslated, skipMarks) → InterpreterExit`. */
-export function generateInterpreter(layout: InterpreterLayout): Uint8Array {
+/**
+ * The module: `run(budget, pc, dataTranslated, skipMarks) → InterpreterExit`. With
+ * `counting` (for the JIT tier), it keeps what the JIT chooses hot code by, as the
+ * JavaScript interpreter does: block-end counts (control instructions; sync ones
+ * are counted in slow mode) and each page's heat (in the page's trailer).
+ */
+export function generateInterpreter(layout: InterpreterLayout, counting = false): Uint8Array {
   const f = new FunctionBuilder();
   const consts = new Map<string, number>();
   let nextLocal = FIXED_LOCALS;
@@ -134,6 +139,25 @@ export function generateInterpreter(layout: InterpreterLayout): Uint8Array {
   /** Whether n < far (leaves an i32): then the budget cannot end before the page does. */
   const far = () => f.get(L_N).get(L_FAR).op(Op.I32LtS);
 
+  /** Reads a word of the current page's trailer. */
+  const trailer = (word: Trailer) => {
+    f.get(L_DBASE).body.byte(Op.I32Load).u32(2).u32(DECODE_PAGE_BYTES + word * 4);
+    return f;
+  };
+  /** Adds what ran since the last time to the current page's heat (the page was entered when vpage is set). */
+  const addHeat = () => {
+    if (!counting) return;
+    f.ifThen(
+      () => f.get(L_VPAGE).const(-1).op(Op.I32Ne),
+      () => {
+        f.get(L_DBASE);
+        trailer(Trailer.HEAT).get(L_N).op(Op.I32Add).get(L_N0).op(Op.I32Sub);
+        f.body.byte(Op.I32Store).u32(2).u32(DECODE_PAGE_BYTES + Trailer.HEAT * 4);
+        f.get(L_N).setLocal(L_N0);
+      },
+    );
+  };
+
   f.set(L_VPAGE, -1);
   f.get(P_LIMIT).const(1024).op(Op.I32Sub).setLocal(L_FAR);
   f.push('out', Op.Block);
@@ -148,9 +172,11 @@ export function generateInterpreter(layout: InterpreterLayout): Uint8Array {
       f.body.byte(Op.LocalTee).u32(L_P).byte(Op.I32Load).u32(2).u32(layout.fetchTlb);
       vpageOfPc().op(Op.I32Ne);
       f.ifThen(() => undefined, () => leave(InterpreterExit.FetchMiss));
+      addHeat();
       f.get(L_P).body.byte(Op.I32Load).u32(2).u32(layout.fetchTlb + 4);
       f.setLocal(L_DBASE);
       vpageOfPc().setLocal(L_VPAGE);
+      if (counting) trailer(Trailer.COUNT_BIAS).setLocal(L_CB);
     },
   );
   entryOfPc();
@@ -217,6 +243,12 @@ export function generateInterpreter(layout: InterpreterLayout): Uint8Array {
     dispatch('retry');
     cases.forEach((c, k) => {
       f.end(`c${k}`);
+      // A block end's count, at the word's slot: countBias + p / 2.
+      if (counting && c.d.control) {
+        f.get(L_CB).get(L_P).const(1).op(Op.I32ShrU).op(Op.I32Add).body.byte(Op.LocalTee).u32(L_O);
+        f.get(L_O).body.byte(Op.I32Load).u32(2).u32(0);
+        f.const(1).op(Op.I32Add).body.byte(Op.I32Store).u32(2).u32(0);
+      }
       if (c.d.cond) return branch(c.d.cond);
       // The pc and the immediate only where the instruction uses them.
       if (/\bpc\b/.test(c.d.sem)) pcFromP();
@@ -292,6 +324,7 @@ export function generateInterpreter(layout: InterpreterLayout): Uint8Array {
       f.br('advance');
     }
   }
+  addHeat();
   f.storeAt(layout.state + StateWord.N * 4, () => f.get(L_N));
   f.storeAt(layout.state + StateWord.PC * 4, () => f.get(P_PC));
   f.get(L_EXIT);

@@ -2,9 +2,9 @@
  * The JavaScript side of the WebAssembly interpreter (wasm/interpreter.ts): a
  * RunFunction like the generated JavaScript interpreter's, which calls the
  * WebAssembly function and does what it leaves for JavaScript — fetch translation
- * and faults, breakpoint marks and stops, the memory unit's signals. Slow mode (one
- * instruction with the hart's state exact), and runs that cooperate with the JIT
- * tier, stay with the JavaScript interpreter.
+ * and faults, breakpoint marks and stops, yielding to the JIT tier's compiled code,
+ * the memory unit's signals. Slow mode (one instruction with the hart's state
+ * exact) stays with the JavaScript interpreter.
  */
 import { DecodeCache } from '../decode-cache';
 import { FETCH_TLB_ENTRIES, StateWord } from '../hart-state';
@@ -44,16 +44,21 @@ function layoutOf(h: WasmInterpreterHart, m: Mmu, cache: DecodeCache): Interpret
 export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: DecodeCache, js: RunFunction): RunFunction | undefined {
   const layout = layoutOf(h, m, cache);
   if (!layout) return undefined;
-  const key = JSON.stringify(layout);
-  let mod = modules.get(key);
-  if (!mod) {
-    if (modules.size >= MAX_MODULES) modules.clear();
-    mod = new WebAssembly.Module(generateInterpreter(layout));
-    modules.set(key, mod);
-  }
   const imports = hartImports(m, h.stateOffset);
   imports.env.fill = (address: number) => cache.fillAt(address);
-  const run = new WebAssembly.Instance(mod, { env: imports.env }).exports.run as RunExport;
+  const instance = (counting: boolean): RunExport => {
+    const key = JSON.stringify({ layout, counting });
+    let mod = modules.get(key);
+    if (!mod) {
+      if (modules.size >= MAX_MODULES) modules.clear();
+      mod = new WebAssembly.Module(generateInterpreter(layout, counting));
+      modules.set(key, mod);
+    }
+    return new WebAssembly.Instance(mod, { env: imports.env }).exports.run as RunExport;
+  };
+  // The JIT tier (which passes yieldToJit) needs block counts and page heat; the interpreter tier does not.
+  const plain = instance(false);
+  let counting: RunExport | undefined;
   const S = new Int32Array(m.bus.memory.buffer, h.stateOffset, StateWord.PC + 1);
   const tlb = m.fetchTlb;
   // What the fetch TLB was filled under: the decode cache's epoch and the breakpoint set.
@@ -66,7 +71,8 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
   };
 
   return (limit, slow, yieldToJit) => {
-    if (slow || yieldToJit) return js(limit, slow, yieldToJit);
+    if (slow) return js(limit, slow, yieldToJit);
+    const run = yieldToJit === undefined ? plain : (counting ??= instance(true));
     const bps = h.breakpoints;
     if (cache.epoch !== epoch || bps.stamp !== bpStamp) {
       tlb.fill(-1);
@@ -103,7 +109,7 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
             epoch = cache.epoch;
           }
           // Decoded pages beyond the bus's room live in plain arrays: the JavaScript interpreter runs on.
-          if (page.arenaIndex < 0) return n + js(limit - n, false);
+          if (page.arenaIndex < 0) return n + js(limit - n, false, yieldToJit);
           const e = (vpage & (FETCH_TLB_ENTRIES - 1)) * 2;
           tlb[e] = vpage;
           tlb[e + 1] = page.slots.byteOffset;
@@ -112,6 +118,11 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
         case InterpreterExit.Marked:
           if (bpOn && bps.has(h.pc)) {
             h.exit = Exit.Breakpoint;
+            return n;
+          }
+          // An entry of compiled code (or another hart's breakpoint): the JIT's dispatcher takes over after at least one instruction.
+          if (yieldToJit === true && n !== 0) {
+            h.exit = Exit.Yield;
             return n;
           }
           skip = 1;
