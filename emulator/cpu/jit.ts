@@ -193,7 +193,12 @@ export class JitStore {
       if (p && !pages.includes(p)) (p.missed ??= new Set()).add((t >>> 2) & 1023);
     }
     const layout = opts.wasm ? wasmLayout(m, stateOffset) : undefined;
-    const compiled = layout && wasmSupported(a) ? wasmRegion(a, layout, base) : jsRegion(a, m);
+    // Where data is untranslated and nothing watched (what most code runs under), a
+    // load or store off the fast path leaves the region for slow mode rather than
+    // calling the memory unit: code without calls runs much faster in V8. Otherwise
+    // (paged guests, watchpoints) the region calls the memory unit and stays.
+    const leaveForSlowAccess = !m.dataTranslated && m.watchRanges.length === 0;
+    const compiled = layout && wasmSupported(a) ? wasmRegion(a, layout, base, leaveForSlowAccess) : jsRegion(a, m);
     if (this.sourceBytes + compiled.size > opts.maxSourceBytes) this.flush();
     const words = [...a.insns.keys()];
     const region: Region = {
@@ -271,14 +276,14 @@ function wasmLayout(m: Mmu, stateOffset: number): WasmLayout | undefined {
 }
 
 /** A region compiled to WebAssembly: one module per hart layout (most buses have one hart). */
-function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number): Compiled {
-  const bytes = generateWasmRegion(a, first);
+function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number, leaveForSlowAccess: boolean): Compiled {
+  const bytes = generateWasmRegion(a, first, leaveForSlowAccess);
   const module = new WebAssembly.Module(bytes);
   return {
     make: (h, m) => {
       const layout = wasmLayout(m, h.stateOffset);
       if (!layout) return jsRegion(a, m).make(h, m);
-      const mod = layout.state === first.state && layout.watch === first.watch ? module : new WebAssembly.Module(generateWasmRegion(a, layout));
+      const mod = layout.state === first.state && layout.watch === first.watch ? module : new WebAssembly.Module(generateWasmRegion(a, layout, leaveForSlowAccess));
       return instantiate(mod, h, m, vbase | 0);
     },
     backend: 'wasm',

@@ -463,10 +463,14 @@ export class Mmu {
     const w = { pa: pa >>> 0, size, access };
     this.watchRanges.push(w);
     this.rebuildWatchPages();
+    // Compiled code was made for whether anything is watched (see JitStore.compile): made again.
+    if (this.watchRanges.length === 1) this.code.dropAllRegions();
     return () => {
       const i = this.watchRanges.indexOf(w);
-      if (i >= 0) this.watchRanges.splice(i, 1);
+      if (i < 0) return;
+      this.watchRanges.splice(i, 1);
       this.rebuildWatchPages();
+      if (this.watchRanges.length === 0) this.code.dropAllRegions();
     };
   }
 

@@ -71,7 +71,7 @@ const FIXED_LOCALS = 13;
 const MEMORY_LOCALS = { a: L_A, o: L_O, v: L_V, c: L_C, dt: P_DT };
 
 /** The module for one hart: `run(budget, word, dataTranslated ? 0x80000000 : 0, fetchTranslated) → exit`. */
-export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8Array {
+export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveForSlowAccess = false): Uint8Array {
   const { vbase, span, pcOf, spanWord, included, insns, chains, structures, labelOf } = a;
   const f = new FunctionBuilder();
   const { body } = f;
@@ -176,7 +176,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout): Uint8
         if (k === undefined) consts.set(name, (k = nextLocal++));
         return k;
       },
-      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(g, run, WasmExit.Fault)),
+      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(g, run, WasmExit.Fault), leaveForSlowAccess ? () => leaveAt(g, run, WasmExit.RetryAt) : undefined),
       jump: (target: () => void) => {
         // A misaligned target traps at the jump: the interpreter runs it in slow mode.
         target();
