@@ -12,7 +12,7 @@ import { Exit, InterpreterHart, RunFunction } from '../interpreter';
 import type { Mmu } from '../mmu';
 import { RETRY, TRAP } from '../signals';
 import { hartImports } from './imports';
-import { InterpreterExit, InterpreterLayout, generateInterpreter } from './interpreter';
+import { InterpreterExit, InterpreterLayout, InterpreterVariant, generateInterpreter } from './interpreter';
 
 export interface WasmInterpreterHart extends InterpreterHart {
   readonly stateOffset: number;
@@ -45,20 +45,22 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
   const layout = layoutOf(h, m, cache);
   if (!layout) return undefined;
   const imports = hartImports(m, h.stateOffset);
-  imports.env.fill = (address: number) => cache.fillAt(address);
-  const instance = (counting: boolean): RunExport => {
-    const key = JSON.stringify({ layout, counting });
+  const instance = (variant: InterpreterVariant): RunExport => {
+    const key = JSON.stringify({ layout, variant });
     let mod = modules.get(key);
     if (!mod) {
       if (modules.size >= MAX_MODULES) modules.clear();
-      mod = new WebAssembly.Module(generateInterpreter(layout, counting));
+      mod = new WebAssembly.Module(generateInterpreter(layout, variant));
       modules.set(key, mod);
     }
     return new WebAssembly.Instance(mod, { env: imports.env }).exports.run as RunExport;
   };
-  // The JIT tier (which passes yieldToJit) needs block counts and page heat; the interpreter tier does not.
-  const plain = instance(false);
-  let counting: RunExport | undefined;
+  // By [counting][memoryCalls], made when first needed: the JIT tier (which passes
+  // yieldToJit) needs block counts and page heat; translated data and watched
+  // memory need the memory unit's calls.
+  const variants: (RunExport | undefined)[][] = [[undefined, undefined], [undefined, undefined]];
+  const variant = (counting: boolean, memoryCalls: boolean): RunExport =>
+    (variants[+counting][+memoryCalls] ??= instance({ counting, memoryCalls }));
   const S = new Int32Array(m.bus.memory.buffer, h.stateOffset, StateWord.PC + 1);
   const tlb = m.fetchTlb;
   // What the fetch TLB was filled under: the decode cache's epoch and the breakpoint set.
@@ -72,7 +74,7 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
 
   return (limit, slow, yieldToJit) => {
     if (slow) return js(limit, slow, yieldToJit);
-    const run = yieldToJit === undefined ? plain : (counting ??= instance(true));
+    const counting = yieldToJit !== undefined;
     const bps = h.breakpoints;
     if (cache.epoch !== epoch || bps.stamp !== bpStamp) {
       tlb.fill(-1);
@@ -83,8 +85,10 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
     let n = 0, skip = 0;
     h.exit = Exit.Limit;
     for (;;) {
+      const translated = m.dataTranslated;
+      const run = variant(counting, translated || m.watchRanges.length > 0);
       // (The budget as an int32: a run that long returns with Limit and the caller goes on.)
-      const exit = run(Math.min(limit - n, 0x7fffffff), h.pc | 0, m.dataTranslated ? -0x80000000 : 0, skip);
+      const exit = run(Math.min(limit - n, 0x7fffffff), h.pc | 0, translated ? -0x80000000 : 0, skip);
       const k = S[StateWord.N];
       n += k;
       h.retired += k;
@@ -113,6 +117,12 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
           const e = (vpage & (FETCH_TLB_ENTRIES - 1)) * 2;
           tlb[e] = vpage;
           tlb[e + 1] = page.slots.byteOffset;
+          continue;
+        }
+        case InterpreterExit.Decode: {
+          // (Its page is the one the fetch TLB holds for pc.)
+          const e = ((h.pc >>> 12) & (FETCH_TLB_ENTRIES - 1)) * 2;
+          cache.fillAt(tlb[e + 1] + ((h.pc & 0xffc) << 1));
           continue;
         }
         case InterpreterExit.Marked:
