@@ -64,18 +64,24 @@ export class Bytes {
   private buf = new Uint8Array(256);
   length = 0;
 
+  /** Makes room for `n` more bytes. */
+  private reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
+    if (this.length === this.buf.length) this.reserve(1);
     this.buf[this.length++] = b;
     return this;
   }
 
   bytes(bs: ArrayLike<number>): this {
-    for (let i = 0; i < bs.length; i++) this.byte(bs[i]);
+    this.reserve(bs.length);
+    this.buf.set(bs, this.length);
+    this.length += bs.length;
     return this;
   }
 
