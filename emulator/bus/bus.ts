@@ -43,8 +43,12 @@ export function decodeRoomPages(ramSize: number): number {
   return Math.min(ramSize >>> 12, 1024);
 }
 
-/** Per hart beside RAM: watch flags (a byte per page), the state block and the fetch TLB. */
-const hartRoom = (ramSize: number) => (ramSize >>> 12) + 256 + 2048;
+/**
+ * Per hart beside RAM: watch flags (a byte per page, and a byte per 16-byte line for
+ * compiled code; only lines near watched words are ever written), the state block
+ * and the fetch TLB.
+ */
+const hartRoom = (ramSize: number) => (ramSize >>> 12) + (ramSize >>> 4) + 256 + 2048;
 
 export class Bus {
   readonly ram: Uint8Array;

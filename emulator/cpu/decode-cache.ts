@@ -348,11 +348,6 @@ export class DecodeCache {
     this.dropRegions(page, false, true);
   }
 
-  /** Forgets every compiled region (they are compiled again when hot; not counted against the pages' bound). */
-  dropAllRegions(): void {
-    for (const p of this.pages) if (p) this.dropRegions(p, false, true);
-  }
-
   /** Forgets one compiled region, on every page it spans. */
   dropRegion(region: CompiledRegion): void {
     let found = false;

@@ -193,11 +193,11 @@ export class JitStore {
       if (p && !pages.includes(p)) (p.missed ??= new Set()).add((t >>> 2) & 1023);
     }
     const layout = opts.wasm ? wasmLayout(m, stateOffset) : undefined;
-    // Where data is untranslated and nothing watched (what most code runs under), a
-    // load or store off the fast path leaves the region for slow mode rather than
-    // calling the memory unit: code without calls runs much faster in V8. Otherwise
-    // (paged guests, watchpoints) the region calls the memory unit and stays.
-    const leaveForSlowAccess = !m.dataTranslated && m.watchRanges.length === 0;
+    // Where data is untranslated (what most code runs under), a load or store off the
+    // fast path leaves the region for slow mode rather than calling the memory unit:
+    // code without calls runs much faster in V8. With data translated (paged guests)
+    // the region calls the memory unit and stays.
+    const leaveForSlowAccess = !m.dataTranslated;
     const compiled = layout && wasmSupported(a) ? wasmRegion(a, layout, base, leaveForSlowAccess) : jsRegion(a, m);
     if (this.sourceBytes + compiled.size > opts.maxSourceBytes) this.flush();
     const words = [...a.insns.keys()];
@@ -268,10 +268,10 @@ function jsRegion(a: RegionAnalysis, m: Mmu): Compiled {
 function wasmLayout(m: Mmu, stateOffset: number): WasmLayout | undefined {
   const buffer = m.bus.memory.buffer;
   // (The inline RAM check needs RAM below 1 GiB: see wasm/region.ts.)
-  if (stateOffset < 0 || m.ramSize > 1 << 30 || m.watch.buffer !== buffer || m.code.codeLines.buffer !== buffer) return undefined;
+  if (stateOffset < 0 || m.ramSize > 1 << 30 || m.watchLines.buffer !== buffer || m.code.codeLines.buffer !== buffer) return undefined;
   return {
     ramBase: m.ramBase, ramSize: m.ramSize, memoryPages: buffer.byteLength / 65536,
-    state: stateOffset, watch: m.watch.byteOffset, codeLines: m.code.codeLines.byteOffset,
+    state: stateOffset, watchLines: m.watchLines.byteOffset, codeLines: m.code.codeLines.byteOffset,
   };
 }
 
@@ -283,7 +283,7 @@ function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number, leaveFo
     make: (h, m) => {
       const layout = wasmLayout(m, h.stateOffset);
       if (!layout) return jsRegion(a, m).make(h, m);
-      const mod = layout.state === first.state && layout.watch === first.watch ? module : new WebAssembly.Module(generateWasmRegion(a, layout, leaveForSlowAccess));
+      const mod = layout.state === first.state && layout.watchLines === first.watchLines ? module : new WebAssembly.Module(generateWasmRegion(a, layout, leaveForSlowAccess));
       return instantiate(mod, h, m, vbase | 0);
     },
     backend: 'wasm',

@@ -32,6 +32,8 @@ const ACCESS_FAULT = [Cause.InsnAccessFault, Cause.LoadAccessFault, Cause.StoreA
 
 /** Page flags (per RAM page): watched for loads / for stores. */
 export const WATCH_LOAD = 1, WATCH_STORE = 2;
+/** log2 of the granule of Mmu.watchLines. */
+export const WATCH_LINE_SHIFT = 4;
 
 class Tlb {
   readonly tag = new Int32Array(TLB_SIZE).fill(-1);
@@ -52,6 +54,14 @@ export class Mmu {
   readonly code: DecodeCache;
   /** WATCH_* flags per RAM page; set by the debugger and by HTIF. */
   readonly watch: Uint8Array;
+  /**
+   * The same per 16-byte line (WATCH_LINE_SHIFT), in the bus's memory, for the
+   * WebAssembly code's inline check: an access to a watched page that misses the
+   * watched lines stays on the fast path there. Only lines of watched ranges are set.
+   */
+  readonly watchLines: Uint8Array;
+  /** The lines set in watchLines (to clear them again). */
+  private watchLineList: number[] = [];
   /** Exact watched addresses (physical), consulted only on watched pages. */
   readonly watchRanges: Array<{ pa: number; size: number; access: number }> = [];
   /** The watched ranges in RAM: [first offset, end offset (exclusive), WATCH_* flags] per range. */
@@ -100,6 +110,9 @@ export class Mmu {
     const pages = bus.ramSize >>> 12;
     const at = bus.allocate(pages);
     this.watch = at === undefined ? new Uint8Array(pages) : new Uint8Array(bus.memory.buffer, at, pages);
+    const lines = bus.ramSize >>> WATCH_LINE_SHIFT;
+    const linesAt = bus.allocate(lines);
+    this.watchLines = linesAt === undefined ? new Uint8Array(lines) : new Uint8Array(bus.memory.buffer, linesAt, lines);
     const tlbAt = bus.allocate(FETCH_TLB_BYTES);
     this.fetchTlb = tlbAt === undefined ? new Int32Array(FETCH_TLB_BYTES >>> 2) : new Int32Array(bus.memory.buffer, tlbAt, FETCH_TLB_BYTES >>> 2);
     this.fetchTlb.fill(-1);
@@ -463,25 +476,28 @@ export class Mmu {
     const w = { pa: pa >>> 0, size, access };
     this.watchRanges.push(w);
     this.rebuildWatchPages();
-    // Compiled code was made for whether anything is watched (see JitStore.compile): made again.
-    if (this.watchRanges.length === 1) this.code.dropAllRegions();
     return () => {
       const i = this.watchRanges.indexOf(w);
       if (i < 0) return;
       this.watchRanges.splice(i, 1);
       this.rebuildWatchPages();
-      if (this.watchRanges.length === 0) this.code.dropAllRegions();
     };
   }
 
   private rebuildWatchPages(): void {
     this.watch.fill(0);
+    for (const l of this.watchLineList) this.watchLines[l] = 0;
+    this.watchLineList = [];
     const offsets: number[] = [];
     for (const w of this.watchRanges) {
       const first = this.bus.ramOffset(w.pa, 1);
       if (first < 0) continue;
       const last = Math.min(first + w.size - 1, this.ramSize - 1);
       for (let n = first >>> 12; n <= last >>> 12; n++) this.watch[n] |= w.access;
+      for (let l = first >>> WATCH_LINE_SHIFT; l <= last >>> WATCH_LINE_SHIFT; l++) {
+        this.watchLines[l] |= w.access;
+        this.watchLineList.push(l);
+      }
       offsets.push(first, last + 1, w.access);
     }
     this.watchOffsets = offsets;

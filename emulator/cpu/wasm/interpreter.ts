@@ -62,8 +62,8 @@ export interface InterpreterVariant {
    */
   readonly counting: boolean;
   /**
-   * Loads and stores off the fast path call the memory unit (translated data,
-   * anything watched); otherwise they leave for slow mode. A function without calls
+   * Loads and stores off the fast path call the memory unit (for translated data);
+   * otherwise they leave for slow mode. A function without calls
    * is one where V8 keeps values in registers rather than saving them around the
    * call on every path: 8–13 % faster here.
    */

@@ -9,7 +9,7 @@
  */
 import { CODE_LINE_SHIFT } from '../decode-cache';
 import { StateWord } from '../hart-state';
-import { WATCH_LOAD, WATCH_STORE } from '../mmu';
+import { WATCH_LINE_SHIFT, WATCH_LOAD, WATCH_STORE } from '../mmu';
 import { FunctionBuilder } from './builder';
 import { I32, Op } from './encoder';
 import type { SemHost } from './sem';
@@ -21,7 +21,8 @@ export interface WasmLayout {
   readonly memoryPages: number;
   /** Byte offset of the hart's state block (hart-state.ts). */
   readonly state: number;
-  readonly watch: number;
+  /** Byte offset of the hart's watch flags per line (Mmu.watchLines). */
+  readonly watchLines: number;
   readonly codeLines: number;
 }
 
@@ -85,7 +86,7 @@ export function memoryAccess(
     body.byte(Op.Call).u32(MEMORY_IMPORT);
     faultCheck();
   };
-  // The fast path's checks: o = a - base in range, aligned, data untranslated, page
+  // The fast path's checks: o = a - base in range, aligned, data untranslated, line
   // not watched, (stores) line without code. The first three are one compare: the dt
   // parameter is 0x80000000 or 0, or-ed into o (RAM is below 1 GiB), and rotating o
   // right by log2(size) moves misaligned bits to the top. Branches to `slow`.
@@ -97,8 +98,8 @@ export function memoryAccess(
     if (shift) f.const(shift).op(Op.I32Rotr);
     f.const((layout.ramSize - size) >>> shift).op(Op.I32GtU);
     f.br('slow', Op.BrIf);
-    f.get(L.o).const(12).op(Op.I32ShrU);
-    body.byte(Op.I32Load8U).u32(0).u32(layout.watch);
+    f.get(L.o).const(WATCH_LINE_SHIFT).op(Op.I32ShrU);
+    body.byte(Op.I32Load8U).u32(0).u32(layout.watchLines);
     f.const(watchBit).op(Op.I32And);
     f.br('slow', Op.BrIf);
     if (store) {

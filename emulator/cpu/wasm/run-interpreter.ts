@@ -29,10 +29,10 @@ function layoutOf(h: WasmInterpreterHart, m: Mmu, cache: DecodeCache): Interpret
   const buffer = m.bus.memory.buffer;
   // (The inline RAM check needs RAM below 1 GiB: see memory-access.ts.)
   if (h.stateOffset < 0 || cache.arenaBase < 0 || m.ramSize > 1 << 30) return undefined;
-  if (m.watch.buffer !== buffer || cache.codeLines.buffer !== buffer || m.fetchTlb.buffer !== buffer) return undefined;
+  if (m.watchLines.buffer !== buffer || cache.codeLines.buffer !== buffer || m.fetchTlb.buffer !== buffer) return undefined;
   return {
     ramBase: m.ramBase, ramSize: m.ramSize, memoryPages: buffer.byteLength / 65536,
-    state: h.stateOffset, watch: m.watch.byteOffset, codeLines: cache.codeLines.byteOffset, fetchTlb: m.fetchTlb.byteOffset,
+    state: h.stateOffset, watchLines: m.watchLines.byteOffset, codeLines: cache.codeLines.byteOffset, fetchTlb: m.fetchTlb.byteOffset,
   };
 }
 
@@ -56,8 +56,8 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
     return new WebAssembly.Instance(mod, { env: imports.env }).exports.run as RunExport;
   };
   // By [counting][memoryCalls], made when first needed: the JIT tier (which passes
-  // yieldToJit) needs block counts and page heat; translated data and watched
-  // memory need the memory unit's calls.
+  // yieldToJit) needs block counts and page heat; translated data needs the memory
+  // unit's calls.
   const variants: (RunExport | undefined)[][] = [[undefined, undefined], [undefined, undefined]];
   const variant = (counting: boolean, memoryCalls: boolean): RunExport =>
     (variants[+counting][+memoryCalls] ??= instance({ counting, memoryCalls }));
@@ -86,7 +86,7 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
     h.exit = Exit.Limit;
     for (;;) {
       const translated = m.dataTranslated;
-      const run = variant(counting, translated || m.watchRanges.length > 0);
+      const run = variant(counting, translated);
       // (The budget as an int32: a run that long returns with Limit and the caller goes on.)
       const exit = run(Math.min(limit - n, 0x7fffffff), h.pc | 0, translated ? -0x80000000 : 0, skip);
       const k = S[StateWord.N];
