@@ -44,11 +44,10 @@ export function decodeRoomPages(ramSize: number): number {
 }
 
 /**
- * Per hart beside RAM: watch flags (a byte per page, and a byte per 16-byte line for
- * compiled code; only lines near watched words are ever written), the state block
- * and the fetch TLB.
+ * Per hart beside RAM: watch flags (a byte per 16-byte line; only lines of watched
+ * words are ever written), the state block and the fetch TLB.
  */
-const hartRoom = (ramSize: number) => (ramSize >>> 12) + (ramSize >>> 4) + 256 + 2048;
+const hartRoom = (ramSize: number) => (ramSize >>> 4) + 256 + 2048;
 
 export class Bus {
   readonly ram: Uint8Array;

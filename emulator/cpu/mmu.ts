@@ -107,9 +107,7 @@ export class Mmu {
     this.ramBase = bus.ramBase;
     this.ramSize = bus.ramSize;
     this.code = DecodeCache.for(bus);
-    const pages = bus.ramSize >>> 12;
-    const at = bus.allocate(pages);
-    this.watch = at === undefined ? new Uint8Array(pages) : new Uint8Array(bus.memory.buffer, at, pages);
+    this.watch = new Uint8Array(bus.ramSize >>> 12);
     const lines = bus.ramSize >>> WATCH_LINE_SHIFT;
     const linesAt = bus.allocate(lines);
     this.watchLines = linesAt === undefined ? new Uint8Array(lines) : new Uint8Array(bus.memory.buffer, linesAt, lines);

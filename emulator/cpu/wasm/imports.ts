@@ -8,9 +8,38 @@
 import * as arith from '../../isa/arith';
 import { StateWord } from '../hart-state';
 import type { Mmu } from '../mmu';
-import { MEMORY_OPS } from './memory-access';
+import { Bytes, encodeModule } from './encoder';
+import { MEMORY_IMPORT, MEMORY_OPS } from './memory-access';
 
 const ARITH_IMPORTS = arith as unknown as Record<string, (a: number, b: number) => number>;
+
+/** The arithmetic helpers the `sem` strings call (`A.*`), imported in this order after the memory import. */
+export const ARITH_NAMES = Object.keys(arith).filter((k) => typeof (arith as Record<string, unknown>)[k] === 'function').sort();
+
+/** Function index of the import computing `A.name`. */
+export function arithImport(name: string): number {
+  const k = ARITH_NAMES.indexOf(name);
+  if (k < 0) throw new Error(`wasm: no helper A.${name}`);
+  return MEMORY_IMPORT + 1 + k;
+}
+
+/**
+ * A module of one exported function, `run`, with four i32 parameters and an i32
+ * result, importing the bus's memory (`memoryPages`), `memory` and the helpers.
+ * `locals`: i32 locals besides the parameters.
+ */
+export function hartModule(memoryPages: number, body: Bytes, locals: number): Uint8Array {
+  return encodeModule({
+    types: [
+      { params: 3, results: 1 }, // memory(op, address, value)
+      { params: 2, results: 1 }, // A.*(a, b)
+      { params: 4, results: 1 }, // run
+    ],
+    imports: [{ name: 'memory', type: 0 }, ...ARITH_NAMES.map((name) => ({ name, type: 1 }))],
+    memoryPages,
+    funcs: [{ type: 2, locals, body, export: 'run' }],
+  });
+}
 
 export interface HartImports {
   readonly env: Record<string, WebAssembly.ImportValue>;

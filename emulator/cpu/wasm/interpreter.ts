@@ -28,9 +28,10 @@ import { BP_BIT, DECODE_PAGE_BYTES, ENTRY_BIT, ENTRY_FIELDS, PAGE_END_OP, Traile
 import { FETCH_TLB_ENTRIES, StateWord } from '../hart-state';
 import { Exit } from '../interpreter';
 import { FunctionBuilder } from './builder';
-import { Op, encodeModule } from './encoder';
+import { Op } from './encoder';
+import { arithImport, hartModule } from './imports';
 import { WasmLayout, memoryAccess } from './memory-access';
-import { ARITH_NAMES, WasmExit, arithImport } from './region';
+import { WasmExit } from './region';
 import { compileSem, semSupported } from './sem';
 
 /** Where the interpreter finds a hart's fetch TLB, besides the region layout. */
@@ -345,14 +346,6 @@ export function generateInterpreter(layout: InterpreterLayout, variant: Interpre
   f.storeAt(layout.state + StateWord.PC * 4, () => f.get(P_PC));
   f.get(L_EXIT);
 
-  return encodeModule({
-    types: [
-      { params: 3, results: 1 }, // memory(op, address, value)
-      { params: 2, results: 1 }, // A.*(a, b)
-      { params: 4, results: 1 }, // run(limit, pc, dataTranslated, skipMarks)
-    ],
-    imports: [{ name: 'memory', type: 0 }, ...ARITH_NAMES.map((name) => ({ name, type: 1 }))],
-    memoryPages: layout.memoryPages,
-    funcs: [{ type: 2, locals: nextLocal - 4, body: f.body, export: 'run' }],
-  });
+  // run(limit, pc, dataTranslated, skipMarks)
+  return hartModule(layout.memoryPages, f.body, nextLocal - 4);
 }

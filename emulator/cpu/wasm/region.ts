@@ -28,12 +28,12 @@
  * block. A region with an instruction this backend has no code for would stay
  * JavaScript (wasmSupported); the table has none today.
  */
-import * as arith from '../../isa/arith';
 import { Exit } from '../interpreter';
 import { Insn, Kind, RegionAnalysis, Structure, bindOperands, chainLayout } from '../jit-analysis';
 import { StateWord } from '../hart-state';
 import { FunctionBuilder } from './builder';
-import { Bytes, Op, encodeModule } from './encoder';
+import { Bytes, Op } from './encoder';
+import { arithImport, hartModule } from './imports';
 import { WasmLayout, memoryAccess } from './memory-access';
 import { compileSem, semSupported } from './sem';
 
@@ -43,16 +43,6 @@ export const enum WasmExit {
   Fault = 100,
   /** The instruction at StateWord.AT must run in slow mode (a sync instruction, a misaligned jump). */
   RetryAt = 101,
-}
-
-/** The arithmetic helpers the `sem` strings call (`A.*`), imported in this order after the memory import. */
-export const ARITH_NAMES = Object.keys(arith).filter((k) => typeof (arith as Record<string, unknown>)[k] === 'function').sort();
-
-/** Function index of the import computing `A.name`. */
-export function arithImport(name: string): number {
-  const k = ARITH_NAMES.indexOf(name);
-  if (k < 0) throw new Error(`wasm: no helper A.${name}`);
-  return 1 + k;
 }
 
 /** Whether every instruction of the region has WebAssembly code. */
@@ -314,14 +304,6 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveF
   epilogue.byte(Op.LocalGet).u32(L_EXIT);
 
   const full = new Bytes().bytes(prologue.view()).bytes(body.view()).bytes(epilogue.view());
-  return encodeModule({
-    types: [
-      { params: 3, results: 1 }, // memory(op, address, value)
-      { params: 2, results: 1 }, // A.*(a, b)
-      { params: 4, results: 1 }, // run(limit, word, dataTranslated, fetchTranslated)
-    ],
-    imports: [{ name: 'memory', type: 0 }, ...ARITH_NAMES.map((name) => ({ name, type: 1 }))],
-    memoryPages: layout.memoryPages,
-    funcs: [{ type: 2, locals: nextLocal - 4, body: full, export: 'run' }],
-  });
+  // run(limit, word, dataTranslated, fetchTranslated)
+  return hartModule(layout.memoryPages, full, nextLocal - 4);
 }
