@@ -2,8 +2,9 @@
  * What the JIT's code generators share: which decoded words of a span of guest
  * pages are hot, the instructions among them, the entry points ("labels") and the
  * *chains* of straight code between them with their loops and forward blocks, and
- * an instruction's `sem` with its operands bound. The JavaScript backend
- * (jit-codegen.ts) and the WebAssembly backend (wasm/region.ts) emit code from it.
+ * (for the JavaScript backend) an instruction's `sem` with its operands bound as
+ * text. The JavaScript backend (jit-codegen.ts) and the WebAssembly backend
+ * (wasm/region.ts, which binds operands as it emits) emit code from it.
  */
 import { InsnDef, INSTRUCTIONS } from '../isa/table';
 import { BP_BIT, COUNT_SLOTS, DecodePage, ENTRY_FIELDS, ILLEGAL_OP, JIT_BIT } from './decode-cache';

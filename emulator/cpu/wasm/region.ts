@@ -29,7 +29,7 @@
  * JavaScript (wasmSupported); the table has none today.
  */
 import { Exit } from '../interpreter';
-import { Insn, Kind, RegionAnalysis, Structure, bindOperands, chainLayout } from '../jit-analysis';
+import { Insn, Kind, RegionAnalysis, Structure, chainLayout } from '../jit-analysis';
 import { StateWord } from '../hart-state';
 import { FunctionBuilder } from './builder';
 import { Bytes, Op } from './encoder';
@@ -157,14 +157,30 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveF
       }
       leave(target, spanWord(target) >= 0 ? Exit.Miss : Exit.Leave);
     };
+    const operand = (g: number, field: string): number => {
+      const slot = insns.get(g)!.slot;
+      return field === 'rd' ? slot.rd : field === 'rs1' ? slot.rs1 : slot.rs2;
+    };
+    // The table's `sem` as parsed once (sem.ts), its operands bound here: registers
+    // are locals (x0 reads 0, writes to it are dropped), the immediate a constant.
     const host = (g: number) => ({
       local: (name: string) => {
         if (name === 'pc') return L_PC;
-        const m = /^r(\d+)$/.exec(name);
-        if (m) return regLocal(Number(m[1]));
         let k = consts.get(name);
         if (k === undefined) consts.set(name, (k = nextLocal++));
         return k;
+      },
+      constant: (name: string) => (name === 'imm' ? insns.get(g)!.slot.imm : undefined),
+      regRead: (field: string) => {
+        const r = operand(g, field);
+        if (r === 0) f.const(0);
+        else f.get(regLocal(r));
+      },
+      regWrite: (field: string, value: () => void) => {
+        const r = operand(g, field);
+        value();
+        if (r === 0 || r === 32) body.byte(Op.Drop);
+        else f.setLocal(regLocal(r));
       },
       ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(g, run, WasmExit.Fault), leaveForSlowAccess ? () => leaveAt(g, run, WasmExit.RetryAt) : undefined),
       jump: (target: () => void) => {
@@ -183,7 +199,6 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveF
       if (/\bpc\b/.test(text)) set(L_PC, ins.pc);
       compileSem(text, f, host(g));
     };
-    const none = new Set<number>();
 
     for (let idx = 0; idx < c.length; idx++) {
       const g = c[idx];
@@ -216,11 +231,11 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveF
           leaveAt(g, run, WasmExit.RetryAt);
           break;
         case Kind.Plain:
-          sem(ins, bindOperands(d!.sem, s, none, none, false)!, g);
+          sem(ins, d!.sem, g);
           run++;
           break;
         case Kind.Branch: {
-          compileSem(`__c = ${bindOperands(d!.cond!, s, none, none, false)!};`, f, host(g));
+          compileSem(`__c = ${d!.cond!};`, f, host(g));
           flush(1);
           f.get(host(g).local('__c'));
           push('if', Op.If);
@@ -229,12 +244,12 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveF
           break;
         }
         case Kind.Jal:
-          sem(ins, bindOperands(d!.sem, s, none, none, false)!, g);
+          sem(ins, d!.sem, g);
           flush(1);
           jumpTo(ins.target, ins.tg, g, page);
           break;
         case Kind.Jalr: {
-          sem(ins, bindOperands(d!.sem, s, none, none, false)!, g);
+          sem(ins, d!.sem, g);
           flush(1);
           // pc (local) is the target: inside the span, dispatch on its word (leaving
           // for another page when fetches are translated); else leave.

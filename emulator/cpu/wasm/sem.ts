@@ -1,8 +1,9 @@
 /**
- * Compiles an instruction's `sem` string (emulator/isa/table.ts), with its operands
- * bound (registers as locals `rN`, immediates and the pc as literals: see
- * jit-codegen.ts's bindOperands), to WebAssembly, so the WebAssembly backend keeps
- * the one table as its source of semantics. The vocabulary is the table's: int32
+ * Compiles an instruction's `sem` string (emulator/isa/table.ts) to WebAssembly, so
+ * the WebAssembly interpreter and compiled regions keep the one table as their
+ * source of semantics. Each string is parsed once; the operands are the host's to
+ * bind as it emits (`x[rs1]` through regRead, `imm` as a local or a constant, `pc`
+ * as a local). The vocabulary is the table's: int32
  * arithmetic (`| 0`, `>>> 0` marks a value unsigned for the comparisons that
  * follow), `Math.imul`, the `A.*` helpers (called as imports), the memory unit's
  * loads and stores and `jump(t)` (both left to the backend, which inlines their
@@ -36,10 +37,12 @@ export interface SemHost {
   jump(target: () => void): void;
   /** Function index of the import that computes `A.name(a, b)`. */
   arith(name: string): number;
-  /** Emits the read of `x[field]` (`field` an operand name: rd, rs1, rs2), for unbound `sem`. */
-  regRead?(field: string): void;
+  /** A name's value when it is a constant (a region's `imm`), else undefined (a local). */
+  constant?(name: string): number | undefined;
+  /** Emits the read of `x[field]` (`field` an operand name: rd, rs1, rs2). */
+  regRead(field: string): void;
   /** Emits `x[field] = value`. */
-  regWrite?(field: string, value: () => void): void;
+  regWrite(field: string, value: () => void): void;
 }
 
 const TOKEN = /\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_][\w.]*|>>>|===|!==|>>|<<|<=|>=|[-+*&|^~!?:;,(){}<>=[\]])/y;
@@ -174,30 +177,26 @@ const PLAIN: Record<string, Op> = {
   '===': Op.I32Eq, '!==': Op.I32Ne,
 };
 
-/**
- * Compiles `sem` statements into `f`'s body: bound ones (registers as locals rN;
- * assignments to `r32`, x0, are dropped), or with `x[field]` left to the host's
- * regRead and regWrite (the interpreter).
- */
+/** Compiles `sem` statements into `f`'s body. */
 export function compileSem(src: string, f: FunctionBuilder, host: SemHost): void {
-  const stmts = new Parser(tokenize(src)).statements();
+  let stmts = parsed.get(src);
+  if (!stmts) parsed.set(src, (stmts = new Parser(tokenize(src)).statements()));
   const out = f.body;
   const emit = (e: Expr): boolean => expr(e, f, host);
   for (const s of stmts) {
     if (s.k === 'expr') {
       if (emit(s.e) !== VOID) out.byte(Op.Drop);
     } else if (s.k === 'setReg') {
-      if (!host.regWrite) throw new Error('sem: x[] written with operands bound');
       host.regWrite(s.i, () => void emit(s.e));
-    } else if (s.k === 'assign' && s.target === 'r32') {
-      emit(s.e);
-      out.byte(Op.Drop);
     } else {
       emit(s.e);
       out.byte(Op.LocalSet).u32(host.local(s.k === 'assign' ? s.target : s.name));
     }
   }
 }
+
+/** Statements by source: the table's few dozen `sem` strings are parsed once. */
+const parsed = new Map<string, Stmt[]>();
 
 /** Whether evaluating `e` may have an effect (a call: memory, jump, helpers), so `? :` must not evaluate both arms. */
 function effects(e: Expr): boolean {
@@ -225,11 +224,13 @@ function expr(e: Expr, f: FunctionBuilder, host: SemHost): boolean {
     case 'num':
       out.byte(Op.I32Const).s32(e.v);
       return false;
-    case 'name':
-      out.byte(Op.LocalGet).u32(host.local(e.n));
+    case 'name': {
+      const c = host.constant?.(e.n);
+      if (c !== undefined) out.byte(Op.I32Const).s32(c);
+      else out.byte(Op.LocalGet).u32(host.local(e.n));
       return false;
+    }
     case 'reg':
-      if (!host.regRead) throw new Error('sem: x[] read with operands bound');
       host.regRead(e.i);
       return false;
     case 'un':
@@ -320,7 +321,7 @@ function call(fn: string, args: Expr[], b: FunctionBuilder, host: SemHost): bool
 /** The memory unit's atomics (SemHost.unit). */
 const UNIT_CALLS = /^m\.(amoAddress|amoLoad|amoStore|loadReserved|storeConditional)$/;
 
-/** Whether a bound `sem` uses only what compileSem handles (else the region stays JavaScript). */
+/** Whether a `sem` uses only what compileSem handles (else the region stays JavaScript). */
 export function semSupported(src: string): boolean {
   const calls = src.match(/[A-Za-z_][\w.]*(?=\()/g) ?? [];
   return calls.every((f) => f === 'Math.imul' || f === 'jump' || f.startsWith('A.') || /^m\.(lw|lh|lhu|lb|lbu|sw|sh|sb)$/.test(f) || UNIT_CALLS.test(f));
