@@ -46,6 +46,10 @@ export const enum Op {
   I32Add = 0x6a,
   I32Sub = 0x6b,
   I32Mul = 0x6c,
+  I32DivS = 0x6d,
+  I32DivU = 0x6e,
+  I32RemS = 0x6f,
+  I32RemU = 0x70,
   I32And = 0x71,
   I32Or = 0x72,
   I32Xor = 0x73,
@@ -53,6 +57,12 @@ export const enum Op {
   I32ShrS = 0x75,
   I32ShrU = 0x76,
   I32Rotr = 0x78,
+  I64Mul = 0x7e,
+  I64ShrU = 0x88,
+  I32WrapI64 = 0xa7,
+  I64ExtendI32S = 0xac,
+  I64ExtendI32U = 0xad,
+  I64Const = 0x42,
 }
 
 export const I32 = 0x7f;

@@ -1,7 +1,7 @@
 /**
  * What generated WebAssembly imports from its hart ("env"): the bus's memory, the
  * memory unit's slow paths as one `memory(op, address, value)` function, and the
- * `A.*` helpers. When the memory unit throws, the import keeps what it threw, sets
+ * `A.*` helpers (which the interpreter calls; regions have them inline). When the memory unit throws, the import keeps what it threw, sets
  * the hart's FAULT word (which the code checks after the call, see
  * memory-access.ts) and returns 0; `takeFault` hands the signal over and clears it.
  */

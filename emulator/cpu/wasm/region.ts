@@ -33,7 +33,8 @@ import { Insn, Kind, RegionAnalysis, Structure, chainLayout } from '../jit-analy
 import { StateWord } from '../hart-state';
 import { FunctionBuilder } from './builder';
 import { Bytes, Op } from './encoder';
-import { arithImport, hartModule } from './imports';
+import { emitArith } from './arith';
+import { hartModule } from './imports';
 import { WasmLayout, memoryAccess } from './memory-access';
 import { compileSem, semSupported } from './sem';
 
@@ -163,13 +164,13 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveF
     };
     // The table's `sem` as parsed once (sem.ts), its operands bound here: registers
     // are locals (x0 reads 0, writes to it are dropped), the immediate a constant.
+    const named = (name: string) => {
+      let k = consts.get(name);
+      if (k === undefined) consts.set(name, (k = nextLocal++));
+      return k;
+    };
     const host = (g: number) => ({
-      local: (name: string) => {
-        if (name === 'pc') return L_PC;
-        let k = consts.get(name);
-        if (k === undefined) consts.set(name, (k = nextLocal++));
-        return k;
-      },
+      local: (name: string) => (name === 'pc' ? L_PC : named(name)),
       constant: (name: string) => (name === 'imm' ? insns.get(g)!.slot.imm : undefined),
       regRead: (field: string) => {
         const r = operand(g, field);
@@ -193,7 +194,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveF
         end('if');
         body.byte(Op.LocalGet).u32(L_C);
       },
-      arith: arithImport,
+      arith: (name: string, args: Array<() => void>) => emitArith(f, name, args, named('__x'), named('__y')),
     });
     const sem = (ins: Insn, text: string, g: number) => {
       if (/\bpc\b/.test(text)) set(L_PC, ins.pc);

@@ -5,10 +5,11 @@
  * bind as it emits (`x[rs1]` through regRead, `imm` as a local or a constant, `pc`
  * as a local). The vocabulary is the table's: int32
  * arithmetic (`| 0`, `>>> 0` marks a value unsigned for the comparisons that
- * follow), `Math.imul`, the `A.*` helpers (called as imports), the memory unit's
+ * follow), `Math.imul`, the `A.*` helpers (wasm/arith.ts), the memory unit's
  * loads and stores and `jump(t)` (both left to the backend, which inlines their
  * fast paths), `const` temporaries and `? :`.
  */
+import { INLINE_ARITH } from './arith';
 import { FunctionBuilder } from './builder';
 import { I32, Op } from './encoder';
 
@@ -35,8 +36,8 @@ export interface SemHost {
   unit(fn: string, args: Array<() => void>): boolean;
   /** Emits `jump(t)`: the target by `target`; leaves it (aligned) on the stack. */
   jump(target: () => void): void;
-  /** Function index of the import that computes `A.name(a, b)`. */
-  arith(name: string): number;
+  /** Emits `A.name(a, b)` (its operands by `args`), leaving the result. */
+  arith(name: string, args: Array<() => void>): void;
   /** A name's value when it is a constant (a region's `imm`), else undefined (a local). */
   constant?(name: string): number | undefined;
   /** Emits the read of `x[field]` (`field` an operand name: rd, rs1, rs2). */
@@ -302,8 +303,7 @@ function call(fn: string, args: Expr[], b: FunctionBuilder, host: SemHost): bool
     return false;
   }
   if (fn.startsWith('A.')) {
-    for (let k = 0; k < args.length; k++) arg(k)();
-    out.byte(Op.Call).u32(host.arith(fn.slice(2)));
+    host.arith(fn.slice(2), args.map((_, k) => arg(k)));
     return false;
   }
   if (/^m\.(lw|lh|lhu|lb|lbu)$/.test(fn)) {
@@ -324,5 +324,5 @@ const UNIT_CALLS = /^m\.(amoAddress|amoLoad|amoStore|loadReserved|storeCondition
 /** Whether a `sem` uses only what compileSem handles (else the region stays JavaScript). */
 export function semSupported(src: string): boolean {
   const calls = src.match(/[A-Za-z_][\w.]*(?=\()/g) ?? [];
-  return calls.every((f) => f === 'Math.imul' || f === 'jump' || f.startsWith('A.') || /^m\.(lw|lh|lhu|lb|lbu|sw|sh|sb)$/.test(f) || UNIT_CALLS.test(f));
+  return calls.every((f) => f === 'Math.imul' || f === 'jump' || (f.startsWith('A.') && (INLINE_ARITH as readonly string[]).includes(f.slice(2))) || /^m\.(lw|lh|lhu|lb|lbu|sw|sh|sb)$/.test(f) || UNIT_CALLS.test(f));
 }
