@@ -149,9 +149,16 @@ export async function uiPass(page: Page, o: UiOptions): Promise<string[]> {
     await collapseView(page, 'Breakpoints');
     await page.locator('.debug-toolbar .codicon-debug-continue').first().click();
     await callStackRow(page, /paused on function breakpoint/i);
-    const blkRow = page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused on function breakpoint/i }).first();
-    if ((await blkRow.getAttribute('aria-expanded')) === 'false') await blkRow.locator('.monaco-tl-twistie').click();
-    await stoppedIn(page, BLK_HANDLER);
+    // Expand blkdrv's session until its frames show: VS Code re-renders (and may collapse
+    // it again) while the other sessions report their stops.
+    for (let attempt = 1; ; attempt++) {
+      const blkRow = page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused on function breakpoint/i }).first();
+      if ((await blkRow.getAttribute('aria-expanded').catch(() => null)) === 'false') await blkRow.locator('.monaco-tl-twistie').click().catch(() => undefined);
+      const shown = await callStackRow(page, BLK_HANDLER, 5000).then(() => true, () => false);
+      if (shown) break;
+      if (attempt === 6) throw new Error(`the Call Stack view shows no row with ${BLK_HANDLER} after ${attempt} tries to expand blkdrv's session`);
+      o.log(`blkdrv's frames not shown yet; expanding its session again`);
+    }
     // Select blkdrv's top frame (VS Code leaves the focus on the session that had it): the guest's
     // source opens there, its DWARF path resolved to the workspace's guests/ folder.
     // (The list re-renders while the other sessions report their stops: a click can land
