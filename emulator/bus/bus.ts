@@ -44,10 +44,13 @@ export function decodeRoomPages(ramSize: number): number {
 }
 
 /**
- * Per hart beside RAM: watch flags (a byte per 16-byte line; only lines of watched
- * words are ever written), the state block and the fetch TLB.
+ * Bytes kept per hart for its state block and fetch TLB (cpu/hart-state.ts, which
+ * checks that they fit).
  */
-const hartRoom = (ramSize: number) => (ramSize >>> 4) + 256 + 2048;
+export const HART_FIXED_ROOM = 256 + 2048;
+
+/** Per hart beside RAM: watch flags (a byte per 16-byte line; only lines of watched words are ever written), and HART_FIXED_ROOM. */
+const hartRoom = (ramSize: number) => (ramSize >>> 4) + HART_FIXED_ROOM;
 
 export class Bus {
   readonly ram: Uint8Array;

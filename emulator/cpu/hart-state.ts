@@ -1,3 +1,5 @@
+import { HART_FIXED_ROOM } from '../bus/bus';
+
 /**
  * A hart's state block in its bus's memory (Hart.stateOffset): what compiled
  * WebAssembly code reads and writes besides RAM. Words, from the block's start.
@@ -23,7 +25,11 @@ export const enum StateWord {
  * The WebAssembly interpreter's fetch TLB, one per hart beside its state block:
  * FETCH_TLB_ENTRIES entries of two words, direct-mapped by virtual page — the page
  * (pc >>> 12, -1 when empty) and the byte offset of its decoded slots in the bus's
- * memory. Filled by the memory unit's owner on a miss, emptied by Mmu.refresh.
+ * memory. Filled by the interpreter's JavaScript side on a miss
+ * (wasm/run-interpreter.ts), emptied by Mmu.refresh.
  */
 export const FETCH_TLB_ENTRIES = 256;
 export const FETCH_TLB_BYTES = FETCH_TLB_ENTRIES * 8;
+
+// The bus keeps room for both per hart.
+if (HART_STATE_WORDS * 4 + FETCH_TLB_BYTES > HART_FIXED_ROOM) throw new Error('hart-state: the bus keeps too little room per hart');
