@@ -14,7 +14,18 @@ declare namespace WebAssembly {
   class Module {
     constructor(bytes: Uint8Array);
   }
-  type ImportValue = ((...args: number[]) => number | void) | Memory;
+  interface TableDescriptor {
+    element: 'anyfunc';
+    initial: number;
+  }
+  class Table {
+    constructor(descriptor: TableDescriptor);
+    readonly length: number;
+    /** Adds `delta` empty elements; returns the former length. */
+    grow(delta: number): number;
+    set(index: number, value: unknown): void;
+  }
+  type ImportValue = ((...args: number[]) => number | void) | Memory | Table;
   class Instance {
     constructor(module: Module, imports: Record<string, Record<string, ImportValue>>);
     readonly exports: Record<string, unknown>;

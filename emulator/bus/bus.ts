@@ -44,10 +44,10 @@ export function decodeRoomPages(ramSize: number): number {
 }
 
 /**
- * Bytes kept per hart for its state block and fetch TLB (cpu/hart-state.ts, which
- * checks that they fit).
+ * Bytes kept per hart for its state block, fetch TLB and the JIT's link table
+ * (cpu/hart-state.ts, which checks that they fit).
  */
-export const HART_FIXED_ROOM = 256 + 2048;
+export const HART_FIXED_ROOM = 256 + 2048 + 4096;
 
 /** Per hart beside RAM: watch flags (a byte per 16-byte line; only lines of watched words are ever written), and HART_FIXED_ROOM. */
 const hartRoom = (ramSize: number) => (ramSize >>> 4) + HART_FIXED_ROOM;
@@ -76,7 +76,7 @@ export class Bus {
     this.ramBase = ramBase >>> 0;
     this.ramSize = ramSize;
     // Code lines (one byte per 256 bytes of RAM), decoded code, and per hart its
-    // watch flags, state block and fetch TLB.
+    // watch flags, state block, fetch TLB and link table.
     const beside = (ramSize >>> 8) + decodeRoomPages(ramSize) * DECODED_PAGE_STRIDE + BLOCK_COUNT_BYTES + harts * hartRoom(ramSize);
     const pages = Math.ceil((ramSize + beside) / WASM_PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });

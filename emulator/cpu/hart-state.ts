@@ -19,6 +19,8 @@ export const enum StateWord {
   FAULT = 43,
   /** The LR/SC reservation: a physical address, or -1 (Mmu.reservation). */
   RESERVATION = 44,
+  /** The link table entry (its byte offset) of the last region the JIT's chaining function ran. */
+  LINK = 45,
 }
 
 /**
@@ -31,5 +33,14 @@ export const enum StateWord {
 export const FETCH_TLB_ENTRIES = 256;
 export const FETCH_TLB_BYTES = FETCH_TLB_ENTRIES * 8;
 
-// The bus keeps room for both per hart.
-if (HART_STATE_WORDS * 4 + FETCH_TLB_BYTES > HART_FIXED_ROOM) throw new Error('hart-state: the bus keeps too little room per hart');
+/**
+ * The JIT's link table, one per hart (wasm/chain.ts): LINK_SLOTS entries of four
+ * words, direct-mapped by pc — the pc (1 when empty: never a pc), the index of its
+ * region's function in the hart's function table, the pc's word in that region,
+ * and a spare. Filled and emptied by the JIT's dispatcher (jit.ts).
+ */
+export const LINK_SLOTS = 256;
+export const LINK_BYTES = LINK_SLOTS * 16;
+
+// The bus keeps room for them per hart.
+if (HART_STATE_WORDS * 4 + FETCH_TLB_BYTES + LINK_BYTES > HART_FIXED_ROOM) throw new Error('hart-state: the bus keeps too little room per hart');

@@ -43,10 +43,11 @@ import { Exit, InterpreterHart, RunFunction } from './interpreter';
 import { MAX_RUN, RegionAnalysis, analyzeRegion } from './jit-analysis';
 import { HOT_BLOCK, generateRegion } from './jit-codegen';
 import { RETRY, TRAP } from './signals';
-import { StateWord } from './hart-state';
+import { LINK_BYTES, LINK_SLOTS, StateWord } from './hart-state';
 import { WasmExit, generateWasmRegion, wasmSupported } from './wasm/region';
 import { WasmLayout } from './wasm/memory-access';
-import { hartImports } from './wasm/imports';
+import { HartImports, hartImports } from './wasm/imports';
+import { generateChain } from './wasm/chain';
 import type { Mmu } from './mmu';
 
 export interface JitOptions {
@@ -89,8 +90,17 @@ export interface JitHart extends InterpreterHart {
 
 type RegionFn = (limit: number, pc: number) => number;
 
-/** Makes a region's function for one hart (its registers and MMU are constants in it). */
-type RegionFactory = (h: JitHart, m: Mmu) => RegionFn;
+/** A WebAssembly region's own function: (limit, word, dt, ft) → exit (see wasm/region.ts). */
+type WasmRun = (limit: number, word: number, dt: number, ft: number) => number;
+
+/** A region's code for one hart: the function the dispatcher calls, and for WebAssembly, the region's own (for the chaining function). */
+interface RegionCode {
+  readonly fn: RegionFn;
+  readonly run?: WasmRun;
+}
+
+/** Makes a region's code for one hart (its registers and MMU are constants in it). */
+type RegionFactory = (h: JitHart, m: Mmu) => RegionCode;
 
 /** The generated JavaScript's own factory (see jit-codegen.ts). */
 type SourceFactory = (
@@ -101,8 +111,8 @@ export interface Region extends CompiledRegion {
   readonly make: RegionFactory;
   /** Which backend compiled it. */
   readonly backend: 'wasm' | 'js';
-  /** The function per hart slot (JitStore.newSlot). */
-  readonly fns: RegionFn[];
+  /** The code per hart slot (JitStore.newSlot). */
+  readonly fns: RegionCode[];
   /** Virtual base address (int32) of the first page it was compiled for. */
   readonly vbase: number;
   /** Global word of each label, and label of each global word. */
@@ -258,7 +268,7 @@ function jsRegion(a: RegionAnalysis, m: Mmu): Compiled {
   const code = generateRegion(a, { base: m.ramBase, size: m.ramSize });
   const factory = new Function('h', 'm', 'x', 'A', 'TRAP', 'RETRY', 'LBL', 'P', code.source) as SourceFactory;
   return {
-    make: (h, mmu) => factory(h, mmu, h.x, arith, TRAP, RETRY, a.labelOf, a.pages),
+    make: (h, mmu) => ({ fn: factory(h, mmu, h.x, arith, TRAP, RETRY, a.labelOf, a.pages) }),
     backend: 'js',
     size: code.source.length,
   };
@@ -291,48 +301,141 @@ function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number, leaveFo
   };
 }
 
-function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number): RegionFn {
+function instantiate(mod: WebAssembly.Module, h: JitHart, m: Mmu, vbase: number): RegionCode {
   const S = new Int32Array(m.bus.memory.buffer, h.stateOffset, StateWord.AT + 1);
   const imports = hartImports(m, h.stateOffset);
-  const run = new WebAssembly.Instance(mod, { env: imports.env }).exports.run as (limit: number, word: number, dt: number, ft: number) => number;
-  return (limit, pc0) => {
-    const e = run(limit, ((pc0 | 0) - vbase) >>> 2, m.dataTranslated ? -0x80000000 : 0, m.fetchTranslate ? 1 : 0);
-    if (e === WasmExit.Fault || e === WasmExit.RetryAt) {
-      // Stopped at an instruction: the count and pc are those before it.
-      const at = S[StateWord.AT];
-      const n = S[StateWord.N] + (at >>> 16);
-      h.pc = (vbase + ((at & 0xffff) << 2)) >>> 0;
-      h.retired += n;
-      if (e === WasmExit.RetryAt) {
-        h.exit = Exit.Retry;
-        return n;
-      }
-      const err = imports.takeFault();
-      if (err === TRAP) {
-        h.exit = Exit.Trap;
-        h.takePendingTrap();
-        return n;
-      }
-      if (err === RETRY) {
-        h.exit = Exit.Retry;
-        return n;
-      }
-      throw err;
-    }
-    const n = S[StateWord.N];
-    h.pc = S[StateWord.PC] >>> 0;
-    h.retired += n;
-    h.exit = e;
-    return n;
+  const run = new WebAssembly.Instance(mod, { env: imports.env }).exports.run as WasmRun;
+  return {
+    fn: (limit, pc0) => finishWasm(run(limit, ((pc0 | 0) - vbase) >>> 2, m.dataTranslated ? -0x80000000 : 0, m.fetchTranslate ? 1 : 0), h, S, vbase, imports),
+    run,
   };
+}
+
+/**
+ * Completes a run of WebAssembly region code that returned `exit` (the last region
+ * run starting at `vbase`): the hart's pc, count and exit from the state block
+ * `S`, a fault taken or a retry noted. Returns the instructions retired.
+ */
+function finishWasm(e: number, h: JitHart, S: Int32Array, vbase: number, imports: HartImports): number {
+  if (e === WasmExit.Fault || e === WasmExit.RetryAt) {
+    // Stopped at an instruction: the count and pc are those before it.
+    const at = S[StateWord.AT];
+    const n = S[StateWord.N] + (at >>> 16);
+    h.pc = (vbase + ((at & 0xffff) << 2)) >>> 0;
+    h.retired += n;
+    if (e === WasmExit.RetryAt) {
+      h.exit = Exit.Retry;
+      return n;
+    }
+    const err = imports.takeFault();
+    if (err === TRAP) {
+      h.exit = Exit.Trap;
+      h.takePendingTrap();
+      return n;
+    }
+    if (err === RETRY) {
+      h.exit = Exit.Retry;
+      return n;
+    }
+    throw err;
+  }
+  const n = S[StateWord.N];
+  h.pc = S[StateWord.PC] >>> 0;
+  h.retired += n;
+  h.exit = e;
+  return n;
 }
 
 export { HOT_BLOCK };
 
-/** Entries of a dispatcher's link cache (a power of two). */
-const LINK_SLOTS = 256;
-
 // ---- dispatcher -------------------------------------------------------------------
+
+/**
+ * A hart's chaining function (wasm/chain.ts) and what it reads: the link table in
+ * the bus's memory (the dispatcher's link cache for WebAssembly regions, see
+ * Jit.resetLinks) and the function table holding those regions' functions.
+ */
+class Chain {
+  private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
+  /** Each region's index in the function table; indices of dropped regions are reused. */
+  private readonly index = new Map<Region, number>();
+  private readonly free: number[] = [];
+  /** vbase of the region of each link entry (the exit refers to the last one run). */
+  private readonly vbase = new Int32Array(LINK_SLOTS);
+  private readonly fn: WasmRun;
+  private readonly S: Int32Array;
+  private readonly imports: HartImports;
+  private last = 0;
+
+  constructor(
+    private readonly h: JitHart,
+    private readonly m: Mmu,
+    /** The link table's byte offset in the bus's memory, and the table. */
+    private readonly at: number,
+    private readonly L: Int32Array,
+  ) {
+    const memory = m.bus.memory;
+    this.S = new Int32Array(memory.buffer, h.stateOffset, StateWord.LINK + 1);
+    this.imports = hartImports(m, h.stateOffset);
+    const mod = new WebAssembly.Module(generateChain({ memoryPages: memory.buffer.byteLength / 65536, state: h.stateOffset, link: at }));
+    this.fn = new WebAssembly.Instance(mod, { env: { mem: memory, table: this.table } }).exports.run as WasmRun;
+    this.reset(() => false);
+  }
+
+  /** Makes link entry `s` chain to region `r` at `pc`, when `chainable` and `r` is WebAssembly (else empties it). */
+  link(s: number, pc: number, r: Region, code: RegionCode, chainable: boolean): void {
+    const L = this.L;
+    if (!chainable || code.run === undefined) {
+      L[4 * s] = 1;
+      return;
+    }
+    let i = this.index.get(r);
+    if (i === undefined) {
+      i = this.free.pop() ?? this.table.grow(1);
+      this.table.set(i, code.run);
+      this.index.set(r, i);
+    }
+    L[4 * s] = pc | 0;
+    L[4 * s + 1] = i;
+    L[4 * s + 2] = ((pc | 0) - r.vbase) >>> 2;
+    this.vbase[s] = r.vbase;
+  }
+
+  holds(s: number, pc: number): boolean {
+    return this.L[4 * s] === (pc | 0);
+  }
+
+  /** Runs from `pc` (which the table holds) for at most `limit` instructions; returns the count, with the hart's pc and exit set. */
+  run(limit: number, pc: number): number {
+    const e = this.fn(limit, pc | 0, this.m.dataTranslated ? -0x80000000 : 0, 0);
+    const s = (this.last = (this.S[StateWord.LINK] - this.at) >>> 4);
+    return finishWasm(e, this.h, this.S, this.vbase[s], this.imports);
+  }
+
+  /** The link entry of the last region run. */
+  lastSlot(): number {
+    return this.last;
+  }
+
+  /** Empties the link table; frees the function table entries of regions that are no longer `live`. */
+  reset(live: (r: Region) => boolean): void {
+    for (let s = 0; s < LINK_SLOTS; s++) this.L[4 * s] = 1;
+    for (const [r, i] of this.index) {
+      if (live(r)) continue;
+      this.index.delete(r);
+      this.table.set(i, null);
+      this.free.push(i);
+    }
+  }
+}
+
+function makeChain(h: JitHart, m: Mmu): Chain | undefined {
+  if (h.stateOffset < 0) return undefined;
+  const at = m.bus.allocate(LINK_BYTES);
+  if (at === undefined) return undefined;
+  return new Chain(h, m, at, new Int32Array(m.bus.memory.buffer, at, LINK_BYTES >>> 2));
+}
+
 
 /**
  * A page is worth compiling when it is hot and its code has settled: nothing new
@@ -364,7 +467,11 @@ export class Jit {
   ) {
     this.store = JitStore.for(cache, options);
     this.slot = this.store.newSlot();
+    this.chain = this.store.options.wasm ? makeChain(h, m) : undefined;
   }
+
+  /** The chaining function (wasm/chain.ts) with the hart's link and function tables; undefined without room for them. */
+  private readonly chain: Chain | undefined;
 
   /**
    * With breakpoints set: makes sure every page of region `r` carries this hart's
@@ -384,13 +491,15 @@ export class Jit {
     return true;
   }
 
-  private fn(r: Region): RegionFn {
+  private code(r: Region): RegionCode {
     return (r.fns[this.slot] ??= r.make(this.h, this.m));
   }
 
   /** The region of `page` with an entry point at `pc`, if any. */
   private regionAt(page: DecodePage, pc: number): Region | undefined {
-    for (const c of page.regions as Region[]) {
+    const regions = page.regions as Region[];
+    for (let k = 0; k < regions.length; k++) {
+      const c = regions[k];
       const off = ((pc | 0) - c.vbase) >>> 0;
       if (off < c.pages.length * 4096 && c.pages[off >>> 12] === page && c.labelOf[off >>> 2] >= 0) return c;
     }
@@ -403,15 +512,25 @@ export class Jit {
    * does not look its target up again. Valid while no region is made or dropped
    * (the store's epoch), fetches are untranslated (the pc is the physical
    * address, so its page cannot change) and no breakpoint is set (marks would need
-   * checking); otherwise the full lookup runs.
+   * checking); otherwise the full lookup runs. The chaining function's link table
+   * mirrors it for WebAssembly regions, except at pcs of a page with several
+   * regions: control passing between those is counted here (the merge policy).
    */
   private readonly linkPc = new Int32Array(LINK_SLOTS).fill(1);
   private readonly linkRegion = new Array<Region | undefined>(LINK_SLOTS).fill(undefined);
-  private readonly linkFn = new Array<RegionFn | undefined>(LINK_SLOTS).fill(undefined);
+  private readonly linkCode = new Array<RegionCode | undefined>(LINK_SLOTS).fill(undefined);
   private linkEpoch = -1;
 
+  private resetLinks(): void {
+    this.linkPc.fill(1);
+    this.linkRegion.fill(undefined);
+    this.linkCode.fill(undefined);
+    this.chain?.reset((r) => r.pages.some((p) => p.regions.includes(r)));
+    this.linkEpoch = this.store.epoch;
+  }
+
   run(limit: number): number {
-    const h = this.h, m = this.m, store = this.store, opts = store.options, stats = this.stats;
+    const h = this.h, m = this.m, store = this.store, opts = store.options, stats = this.stats, chain = this.chain;
     let n = 0;
     // Whether compiled code just left for h.pc (a miss there is worth noting; a run
     // slice or a slow-mode step that ended in the middle of compiled code is not).
@@ -419,24 +538,23 @@ export class Jit {
     // The region that control just left (for the merge policy).
     let from: Region | undefined;
     while (n < limit) {
-      const pc = h.pc;
+      // (As an int32: a pc above 2^31 as a number would be boxed at every call.)
+      const pc = h.pc | 0;
       const fromRegion = left;
       left = false;
       const linkable = !m.fetchTranslate && h.breakpoints.size === 0;
       const s = (pc >>> 2) & (LINK_SLOTS - 1);
       let r: Region | undefined;
-      let f: RegionFn | undefined;
+      let code: RegionCode | undefined;
       if (linkable) {
-        if (this.linkEpoch !== store.epoch) {
-          this.linkPc.fill(1);
-          this.linkEpoch = store.epoch;
-        } else if (this.linkPc[s] === (pc | 0)) {
+        if (this.linkEpoch !== store.epoch) this.resetLinks();
+        else if (this.linkPc[s] === pc) {
           r = this.linkRegion[s];
-          f = this.linkFn[s];
+          code = this.linkCode[s];
         }
       }
-      if (f === undefined) {
-        const page = m.peekFetchPage(pc, true); // undefined: the interpreter raises the fetch fault
+      if (code === undefined) {
+        const page = m.peekFetchPage(pc >>> 0, true); // undefined: the interpreter raises the fetch fault
         if (page !== undefined) {
           // Regions leave out breakpointed words (BP_BIT); with breakpoints set, a region is
           // entered only when the marks of all its pages are this hart's.
@@ -445,11 +563,12 @@ export class Jit {
           r = page.regions.length ? this.regionAt(page, pc) : undefined;
           if (r !== undefined && bpOn && !this.marked(r)) continue;
           if (r !== undefined) {
-            f = this.fn(r);
+            code = this.code(r);
             if (linkable) {
-              this.linkPc[s] = pc | 0;
+              this.linkPc[s] = pc;
               this.linkRegion[s] = r;
-              this.linkFn[s] = f;
+              this.linkCode[s] = code;
+              if (chain) chain.link(s, pc, r, code, page.regions.length === 1);
             }
           } else {
             if (fromRegion && page.regions.length && (page.slots[2 * ((pc >>> 2) & 1023)] & BP_BIT) === 0 && this.noteMiss(page, pc)) continue;
@@ -457,41 +576,46 @@ export class Jit {
           }
         }
       }
-      if (f !== undefined && r!.backend === 'js' && limit - n <= MAX_RUN) {
+      if (code === undefined) {
+        stats.interpreterRuns++;
+        const k = this.interp(Math.min(limit - n, opts.chunk), false, true);
+        stats.interpreted += k;
+        n += k;
+        const e = h.exit;
+        if (e !== Exit.Yield && e !== Exit.Limit) return n;
+        continue;
+      }
+      if (r!.backend === 'js' && limit - n <= MAX_RUN) {
         // A JavaScript region stops MAX_RUN instructions before the budget's end (its
         // checks are that coarse) and the interpreter finishes exactly: with less left,
         // enter none.
         n += this.interp(limit - n, false, false);
         return n;
       }
-      if (f !== undefined) {
-        if (fromRegion && from !== r && from !== undefined && ++r!.crossings >= opts.mergeCrossings && this.merge(from, r!, pc)) continue;
-        stats.regionRuns++;
-        n += f(limit - n, pc | 0);
-        let e = h.exit;
-        if (e === Exit.Leave || e === Exit.Miss) {
-          left = true;
-          from = r;
-          continue; // (a miss may be another region's entry)
-        }
-        if (e === Exit.LimitLabel) {
-          // The budget check at the dispatch leaves the label in h.pc.
-          h.pc = (r!.vbase + r!.labelWords[h.pc] * 4) >>> 0;
-          e = Exit.Limit;
-        }
-        if (e === Exit.Limit) {
-          // Near the end of the budget: the interpreter runs the rest exactly.
-          n += this.interp(limit - n, false, false);
-          return n;
-        }
-        return n; // Trap, Retry
+      if (fromRegion && from !== r && from !== undefined && ++r!.crossings >= opts.mergeCrossings && this.merge(from, r!, pc)) continue;
+      stats.regionRuns++;
+      if (linkable && chain && chain.holds(s, pc)) {
+        // Through the chaining function: it runs on into other regions in its link table.
+        n += chain.run(limit - n, pc);
+        r = this.linkRegion[chain.lastSlot()];
+      } else n += code.fn(limit - n, pc);
+      let e = h.exit;
+      if (e === Exit.Leave || e === Exit.Miss) {
+        left = true;
+        from = r;
+        continue; // (a miss may be another region's entry)
       }
-      stats.interpreterRuns++;
-      const k = this.interp(Math.min(limit - n, opts.chunk), false, true);
-      stats.interpreted += k;
-      n += k;
-      const e = h.exit;
-      if (e !== Exit.Yield && e !== Exit.Limit) return n;
+      if (e === Exit.LimitLabel) {
+        // The budget check at the dispatch leaves the label in h.pc.
+        h.pc = (r!.vbase + r!.labelWords[h.pc] * 4) >>> 0;
+        e = Exit.Limit;
+      }
+      if (e === Exit.Limit) {
+        // Near the end of the budget: the interpreter runs the rest exactly.
+        n += this.interp(limit - n, false, false);
+        return n;
+      }
+      return n; // Trap, Retry
     }
     h.exit = Exit.Limit;
     return n;

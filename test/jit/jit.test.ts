@@ -421,6 +421,86 @@ describe('JIT tier against the interpreter', function () {
     assert.ok(compiled(j.vm));
   });
 
+  /**
+   * A loop on the first page calling a function two pages on (a region each), `calls`
+   * times; the function loads from t0, which moves on by 4 each call from `from`,
+   * and adds t0 to a0. With `patch`, the loop rewrites that add into a sub halfway.
+   */
+  function callsAcrossPages(calls: number, from: number, patch = false): number[] {
+    const handler = RAM + 0x200;
+    const callee = RAM + 0x2000;
+    const main = [
+      ...li(X.t0, handler), csr('csrrw', 0, MTVEC, X.t0),
+      ...li(X.t0, from),
+      ...li(X.t2, calls),
+      ...li(X.t3, calls >> 1),
+      ...li(X.t4, r('sub', X.a0, X.a0, X.t0)),
+      ...li(X.t5, callee),
+    ];
+    const loop = main.length;
+    main.push(
+      jal(X.ra, callee - (RAM + 4 * loop)),
+      ...(patch ? [b('bne', X.t2, X.t3, 8), s('sw', X.t4, X.t5, 8)] : []),
+      i('addi', X.t2, X.t2, -1),
+    );
+    main.push(b('bne', X.t2, 0, 4 * (loop - main.length)));
+    const body = [
+      i('lw', X.t1, X.t0, 0),
+      i('addi', X.t0, X.t0, 4),
+      r('add', X.a0, X.a0, X.t0),
+      i('addi', X.a1, X.a1, 1),
+      i('jalr', 0, X.ra, 0),
+    ];
+    // The loop ends at the handler, which passes (a fault ends the program there too).
+    const head = [...main, ...new Array(128 - main.length).fill(0x13), ...pass()];
+    return [...head, ...new Array(0x800 - head.length).fill(0x13), ...body];
+  }
+
+  it('chains regions in WebAssembly (calls and returns between pages), with exact budgets', () => {
+    const prog = callsAcrossPages(30_000, RAM + 0x10000);
+    for (const slice of [100_000, 4099, 777, 129]) {
+      const a = runTier(prog, 'interpreter', slice);
+      const j = runTier(prog, 'jit', slice);
+      assert.deepEqual(snapshot(j), snapshot(a), `slice ${slice}`);
+      assert.equal(a.exit?.code, 0);
+      assert.equal(a.hart.x[X.a1], 30_000);
+      // 60,000 crossings between the two regions; the dispatcher sees few of them.
+      const st = j.hart.jitStats!;
+      assert.ok(st.compiles >= 2);
+      if (slice === 100_000) assert.ok(st.regionRuns < 2_000, `regionRuns ${st.regionRuns}`);
+    }
+  });
+
+  it('takes a fault in a chained region precisely (the last region run names the instruction)', () => {
+    const end = RAM + 4 * 1024 * 1024;
+    // 20,000 calls load in RAM, the next loads past its end.
+    const prog = callsAcrossPages(50_000, end - 4 * 20_000);
+    for (const slice of [100_000, 1000]) {
+      const a = runTier(prog, 'interpreter', slice);
+      const j = runTier(prog, 'jit', slice);
+      assert.deepEqual(snapshot(j), snapshot(a), `slice ${slice}`);
+      assert.equal(a.hart.csr.mcause, 5);
+      assert.equal(a.hart.csr.mtval >>> 0, end);
+      assert.equal(a.hart.csr.mepc >>> 0, RAM + 0x2000);
+      assert.equal(a.hart.x[X.a1], 20_000);
+    }
+  });
+
+  it('stops chaining into a region whose code the program rewrites', () => {
+    const prog = callsAcrossPages(40_000, RAM + 0x10000, true);
+    for (const slice of [100_000, 3001]) {
+      const a = runTier(prog, 'interpreter', slice);
+      const j = runTier(prog, 'jit', slice);
+      assert.deepEqual(snapshot(j), snapshot(a), `slice ${slice}`);
+      assert.equal(a.exit?.code, 0);
+      // Adds of t0 (after its addi) for the first 20,001 calls (the loop patches after the call), subs after.
+      let sum = 0;
+      for (let k = 1; k <= 40_000; k++) sum = (k <= 20_001 ? sum + (RAM + 0x10000 + 4 * k) : sum - (RAM + 0x10000 + 4 * k)) | 0;
+      assert.equal(a.hart.x[X.a0], sum);
+      assert.ok(j.hart.jitStats!.compiles >= 3, 'the callee was compiled again');
+    }
+  });
+
   it('switches tiers between runs without changing the result', () => {
     const words = countingLoop(300_000);
     const a = machine(words, RAM, 'interpreter');

@@ -1,7 +1,7 @@
 /**
- * A small WebAssembly binary writer: just what the JIT's WebAssembly backend
- * (wasm/region.ts) emits — i32 code, structured control, one imported memory and
- * imported functions. Opcodes and encodings from the WebAssembly core
+ * A small WebAssembly binary writer: just what pvlab's generated WebAssembly
+ * emits — i32 code, structured control, one imported memory, imported functions
+ * and maybe an imported table. Opcodes and encodings from the WebAssembly core
  * specification (binary format, chapter 5).
  */
 import { sleb128, uleb128 } from '../../util/leb128';
@@ -18,6 +18,7 @@ export const enum Op {
   BrTable = 0x0e,
   Return = 0x0f,
   Call = 0x10,
+  CallIndirect = 0x11,
   Drop = 0x1a,
   Select = 0x1b,
   LocalGet = 0x20,
@@ -136,6 +137,8 @@ export interface ModuleSpec {
   imports: Array<{ name: string; type: number }>;
   /** The imported memory ("env", "mem") and its size in 64 KiB pages. */
   memoryPages: number;
+  /** Whether the module imports a table of functions ("env", "table"; for call_indirect). */
+  table?: boolean;
   /** Defined functions: type, extra i32 locals, body (without the final `end`), export name. */
   funcs: Array<{ type: number; locals: number; body: Bytes; export?: string }>;
 }
@@ -156,9 +159,11 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
     for (let i = 0; i < t.results; i++) types.byte(I32);
   }
   section(out, 1, types);
-  const imports = new Bytes().u32(spec.imports.length + 1);
+  const imports = new Bytes().u32(spec.imports.length + 1 + (spec.table ? 1 : 0));
   for (const im of spec.imports) imports.name('env').name(im.name).byte(0x00).u32(im.type);
   imports.name('env').name('mem').byte(0x02).byte(0x01).u32(spec.memoryPages).u32(spec.memoryPages);
+  // funcref elements, at least none.
+  if (spec.table) imports.name('env').name('table').byte(0x01).byte(0x70).byte(0x00).u32(0);
   section(out, 2, imports);
   const funcs = new Bytes().u32(spec.funcs.length);
   for (const f of spec.funcs) funcs.u32(f.type);

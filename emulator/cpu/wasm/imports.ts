@@ -47,7 +47,18 @@ export interface HartImports {
   takeFault(): unknown;
 }
 
+/** One per hart: its regions, its chaining function and its interpreter share the pending fault. */
+const importsOf = new WeakMap<Mmu, { stateOffset: number; imports: HartImports }>();
+
 export function hartImports(m: Mmu, stateOffset: number): HartImports {
+  const known = importsOf.get(m);
+  if (known && known.stateOffset === stateOffset) return known.imports;
+  const imports = makeHartImports(m, stateOffset);
+  importsOf.set(m, { stateOffset, imports });
+  return imports;
+}
+
+function makeHartImports(m: Mmu, stateOffset: number): HartImports {
   const S = new Int32Array(m.bus.memory.buffer, stateOffset, StateWord.FAULT + 1);
   const unit = m as unknown as Record<string, (a: number, v: number) => number | void>;
   const ops = MEMORY_OPS.map((name) => unit[name].bind(m));
