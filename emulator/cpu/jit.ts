@@ -99,8 +99,12 @@ interface RegionCode {
   readonly run?: WasmRun;
 }
 
-/** Makes a region's code for one hart (its registers and MMU are constants in it). */
-type RegionFactory = (h: JitHart, m: Mmu) => RegionCode;
+/**
+ * Makes a region's code for one hart (its registers and MMU are constants in it);
+ * `watched`: for a hart that watches memory (else its loads and stores may skip the
+ * watch checks).
+ */
+type RegionFactory = (h: JitHart, m: Mmu, watched: boolean) => RegionCode;
 
 /** The generated JavaScript's own factory (see jit-codegen.ts). */
 type SourceFactory = (
@@ -111,8 +115,9 @@ export interface Region extends CompiledRegion {
   readonly make: RegionFactory;
   /** Which backend compiled it. */
   readonly backend: 'wasm' | 'js';
-  /** The code per hart slot (JitStore.newSlot). */
+  /** The code per hart slot (JitStore.newSlot), for a hart that watches nothing and for one that does. */
   readonly fns: RegionCode[];
+  readonly watchedFns: RegionCode[];
   /** Virtual base address (int32) of the first page it was compiled for. */
   readonly vbase: number;
   /** Global word of each label, and label of each global word. */
@@ -208,11 +213,11 @@ export class JitStore {
     // code without calls runs much faster in V8. With data translated (paged guests)
     // the region calls the memory unit and stays.
     const leaveForSlowAccess = !m.dataTranslated;
-    const compiled = layout && wasmSupported(a) ? wasmRegion(a, layout, base, leaveForSlowAccess) : jsRegion(a, m);
+    const compiled = layout && wasmSupported(a) ? wasmRegion(a, layout, base, leaveForSlowAccess, m.watchingRam) : jsRegion(a, m);
     if (this.sourceBytes + compiled.size > opts.maxSourceBytes) this.flush();
     const words = [...a.insns.keys()];
     const region: Region = {
-      make: compiled.make, backend: compiled.backend, fns: [], vbase: base, pages, labelWords: a.labelWords, labelOf: a.labelOf,
+      make: compiled.make, backend: compiled.backend, fns: [], watchedFns: [], vbase: base, pages, labelWords: a.labelWords, labelOf: a.labelOf,
       words: words.length, wordList: words, size: compiled.size, bornAt: now, misses: 0, crossings: 0,
     };
     const code = { words, labelWords: a.labelWords };
@@ -285,16 +290,25 @@ function wasmLayout(m: Mmu, stateOffset: number): WasmLayout | undefined {
   };
 }
 
-/** A region compiled to WebAssembly: one module per hart layout (most buses have one hart). */
-function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number, leaveForSlowAccess: boolean): Compiled {
-  const bytes = generateWasmRegion(a, first, leaveForSlowAccess);
-  const module = new WebAssembly.Module(bytes);
+/**
+ * A region compiled to WebAssembly: one module per hart layout (most buses have one
+ * hart) and watch variant, the compiling hart's now and the others when first needed.
+ */
+function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number, leaveForSlowAccess: boolean, watched: boolean): Compiled {
+  const modules = new Map<string, WebAssembly.Module>();
+  const moduleFor = (layout: WasmLayout, watchChecks: boolean): WebAssembly.Module => {
+    const key = `${layout.state},${layout.watchLines},${watchChecks}`;
+    let mod = modules.get(key);
+    if (!mod) modules.set(key, (mod = new WebAssembly.Module(generateWasmRegion(a, layout, { leaveForSlowAccess, watchChecks }))));
+    return mod;
+  };
+  const bytes = generateWasmRegion(a, first, { leaveForSlowAccess, watchChecks: watched });
+  modules.set(`${first.state},${first.watchLines},${watched}`, new WebAssembly.Module(bytes));
   return {
-    make: (h, m) => {
+    make: (h, m, watchedNow) => {
       const layout = wasmLayout(m, h.stateOffset);
-      if (!layout) return jsRegion(a, m).make(h, m);
-      const mod = layout.state === first.state && layout.watchLines === first.watchLines ? module : new WebAssembly.Module(generateWasmRegion(a, layout, leaveForSlowAccess));
-      return instantiate(mod, h, m, vbase | 0);
+      if (!layout) return jsRegion(a, m).make(h, m, watchedNow);
+      return instantiate(moduleFor(layout, watchedNow), h, m, vbase | 0);
     },
     backend: 'wasm',
     size: bytes.length,
@@ -492,7 +506,9 @@ export class Jit {
   }
 
   private code(r: Region): RegionCode {
-    return (r.fns[this.slot] ??= r.make(this.h, this.m));
+    const m = this.m;
+    if (m.watchingRam) return (r.watchedFns[this.slot] ??= r.make(this.h, m, true));
+    return (r.fns[this.slot] ??= r.make(this.h, m, false));
   }
 
   /** The region of `page` with an entry point at `pc`, if any. */
@@ -511,8 +527,9 @@ export class Jit {
    * compiled code leaving for another region (calls and returns between pages)
    * does not look its target up again. Valid while no region is made or dropped
    * (the store's epoch), fetches are untranslated (the pc is the physical
-   * address, so its page cannot change) and no breakpoint is set (marks would need
-   * checking); otherwise the full lookup runs. The chaining function's link table
+   * address, so its page cannot change), no breakpoint is set (marks would need
+   * checking) and nothing is watched (the code it keeps has no watch checks);
+   * otherwise the full lookup runs. The chaining function's link table
    * mirrors it for WebAssembly regions, except at pcs of a page with several
    * regions: control passing between those is counted here (the merge policy).
    */
@@ -542,7 +559,7 @@ export class Jit {
       const pc = h.pc | 0;
       const fromRegion = left;
       left = false;
-      const linkable = !m.fetchTranslate && h.breakpoints.size === 0;
+      const linkable = !m.fetchTranslate && h.breakpoints.size === 0 && !m.watchingRam;
       const s = (pc >>> 2) & (LINK_SLOTS - 1);
       let r: Region | undefined;
       let code: RegionCode | undefined;

@@ -482,6 +482,11 @@ export class Mmu {
     };
   }
 
+  /** Whether any RAM location is watched (WebAssembly regions made without watch checks do not apply then). */
+  get watchingRam(): boolean {
+    return this.watchLineList.length > 0;
+  }
+
   private rebuildWatchPages(): void {
     this.watch.fill(0);
     for (const l of this.watchLineList) this.watchLines[l] = 0;

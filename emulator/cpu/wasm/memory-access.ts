@@ -63,7 +63,10 @@ const opNumber = (fn: string) => MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[nu
 
 /**
  * The load, store and atomic hooks of a SemHost. `onFault` emits the leaving of the
- * function. With `onSlowPath`, a load or store that cannot take the fast path does
+ * function. Without `watchChecks` the fast path does not look at the watch flags:
+ * such code is only for a hart with nothing watched (the JIT makes a region again
+ * with the checks for a hart that has watchpoints; it saves a load and a branch
+ * per access). With `onSlowPath`, a load or store that cannot take the fast path does
  * not call the memory unit but leaves through `onSlowPath` (the instruction then
  * runs in slow mode): a function without calls is one where V8 keeps values in
  * registers rather than saving them around a call, on every path (compiled regions
@@ -75,6 +78,7 @@ export function memoryAccess(
   L: MemoryLocals,
   onFault: () => void,
   onSlowPath?: () => void,
+  watchChecks = true,
 ): Pick<SemHost, 'load' | 'store' | 'unit'> {
   const { body } = f;
   const resv = layout.state + StateWord.RESERVATION * 4;
@@ -98,10 +102,12 @@ export function memoryAccess(
     if (shift) f.const(shift).op(Op.I32Rotr);
     f.const((layout.ramSize - size) >>> shift).op(Op.I32GtU);
     f.br('slow', Op.BrIf);
-    f.get(L.o).const(WATCH_LINE_SHIFT).op(Op.I32ShrU);
-    body.byte(Op.I32Load8U).u32(0).u32(layout.watchLines);
-    f.const(watchBit).op(Op.I32And);
-    f.br('slow', Op.BrIf);
+    if (watchChecks) {
+      f.get(L.o).const(WATCH_LINE_SHIFT).op(Op.I32ShrU);
+      body.byte(Op.I32Load8U).u32(0).u32(layout.watchLines);
+      f.const(watchBit).op(Op.I32And);
+      f.br('slow', Op.BrIf);
+    }
     if (store) {
       f.get(L.o).const(CODE_LINE_SHIFT).op(Op.I32ShrU);
       body.byte(Op.I32Load8U).u32(0).u32(layout.codeLines);

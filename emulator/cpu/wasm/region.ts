@@ -62,7 +62,15 @@ const FIXED_LOCALS = 13;
 const MEMORY_LOCALS = { a: L_A, o: L_O, v: L_V, c: L_C, dt: P_DT };
 
 /** The module for one hart: `run(budget, word, dataTranslated ? 0x80000000 : 0, fetchTranslated) → exit`. */
-export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveForSlowAccess = false): Uint8Array {
+/** How a region's loads and stores are compiled (see memoryAccess). */
+export interface RegionVariant {
+  /** A load or store off the fast path leaves for slow mode rather than calling the memory unit. */
+  readonly leaveForSlowAccess: boolean;
+  /** The fast path checks the watch flags (off only for a hart with nothing watched). */
+  readonly watchChecks: boolean;
+}
+
+export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, variant: RegionVariant = { leaveForSlowAccess: false, watchChecks: true }): Uint8Array {
   const { vbase, span, pcOf, spanWord, included, insns, chains, structures, labelOf } = a;
   const f = new FunctionBuilder();
   const { body } = f;
@@ -183,7 +191,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, leaveF
         if (r === 0 || r === 32) body.byte(Op.Drop);
         else f.setLocal(regLocal(r));
       },
-      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(g, run, WasmExit.Fault), leaveForSlowAccess ? () => leaveAt(g, run, WasmExit.RetryAt) : undefined),
+      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(g, run, WasmExit.Fault), variant.leaveForSlowAccess ? () => leaveAt(g, run, WasmExit.RetryAt) : undefined, variant.watchChecks),
       jump: (target: () => void) => {
         // A misaligned target traps at the jump: the interpreter runs it in slow mode.
         target();
