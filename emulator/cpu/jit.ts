@@ -585,7 +585,8 @@ export class Jit {
               this.linkPc[s] = pc;
               this.linkRegion[s] = r;
               this.linkCode[s] = code;
-              if (chain) chain.link(s, pc, r, code, page.regions.length === 1);
+              // (Not for control passing between two regions of this page: the merge policy counts that here.)
+              if (chain) chain.link(s, pc, r, code, page.regions.length === 1 || !(fromRegion && from !== undefined && from !== r && from.pages.includes(page)));
             }
           } else {
             if (fromRegion && page.regions.length && (page.slots[2 * ((pc >>> 2) & 1023)] & BP_BIT) === 0 && this.noteMiss(page, pc)) continue;
