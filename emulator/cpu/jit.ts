@@ -371,8 +371,8 @@ export { HOT_BLOCK };
  */
 class Chain {
   private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
-  /** Each region's index in the function table; indices of dropped regions are reused. */
-  private readonly index = new Map<Region, number>();
+  /** Each region function's index in the function table (a region may have two: see RegionFactory); indices of dropped regions' are reused. */
+  private readonly index = new Map<RegionCode, { readonly i: number; readonly region: Region }>();
   private readonly free: number[] = [];
   /** vbase of the region of each link entry (the exit refers to the last one run). */
   private readonly vbase = new Int32Array(LINK_SLOTS);
@@ -403,11 +403,11 @@ class Chain {
       L[4 * s] = 1;
       return;
     }
-    let i = this.index.get(r);
+    let i = this.index.get(code)?.i;
     if (i === undefined) {
       i = this.free.pop() ?? this.table.grow(1);
       this.table.set(i, code.run);
-      this.index.set(r, i);
+      this.index.set(code, { i, region: r });
     }
     L[4 * s] = pc | 0;
     L[4 * s + 1] = i;
@@ -434,9 +434,9 @@ class Chain {
   /** Empties the link table; frees the function table entries of regions that are no longer `live`. */
   reset(live: (r: Region) => boolean): void {
     for (let s = 0; s < LINK_SLOTS; s++) this.L[4 * s] = 1;
-    for (const [r, i] of this.index) {
-      if (live(r)) continue;
-      this.index.delete(r);
+    for (const [code, { i, region }] of this.index) {
+      if (live(region)) continue;
+      this.index.delete(code);
       this.table.set(i, null);
       this.free.push(i);
     }
@@ -525,11 +525,14 @@ export class Jit {
   /**
    * The link cache: the region function last entered at a pc (hashed), so that
    * compiled code leaving for another region (calls and returns between pages)
-   * does not look its target up again. Valid while no region is made or dropped
-   * (the store's epoch), fetches are untranslated (the pc is the physical
-   * address, so its page cannot change), no breakpoint is set (marks would need
-   * checking) and nothing is watched (the code it keeps has no watch checks);
-   * otherwise the full lookup runs. The chaining function's link table
+   * does not look its target up again. Valid while fetches are untranslated (the
+   * pc is the physical address, so its page cannot change; otherwise the full
+   * lookup runs every time), and emptied when a region is made or dropped (the
+   * store's epoch), when the breakpoint set changes (an entry was made after the
+   * marks of its region's pages were checked for the set; a change of marks drops
+   * the regions, which changes the epoch) and when the hart starts or stops
+   * watching memory (an entry keeps the code variant with or without watch
+   * checks). The chaining function's link table
    * mirrors it for WebAssembly regions, except at pcs of a page with several
    * regions: control passing between those is counted here (the merge policy).
    */
@@ -537,6 +540,8 @@ export class Jit {
   private readonly linkRegion = new Array<Region | undefined>(LINK_SLOTS).fill(undefined);
   private readonly linkCode = new Array<RegionCode | undefined>(LINK_SLOTS).fill(undefined);
   private linkEpoch = -1;
+  private linkStamp = -1;
+  private linkWatching = false;
 
   private resetLinks(): void {
     this.linkPc.fill(1);
@@ -544,6 +549,8 @@ export class Jit {
     this.linkCode.fill(undefined);
     this.chain?.reset((r) => r.pages.some((p) => p.regions.includes(r)));
     this.linkEpoch = this.store.epoch;
+    this.linkStamp = this.h.breakpoints.stamp;
+    this.linkWatching = this.m.watchingRam;
   }
 
   run(limit: number): number {
@@ -559,12 +566,12 @@ export class Jit {
       const pc = h.pc | 0;
       const fromRegion = left;
       left = false;
-      const linkable = !m.fetchTranslate && h.breakpoints.size === 0 && !m.watchingRam;
+      const linkable = !m.fetchTranslate;
       const s = (pc >>> 2) & (LINK_SLOTS - 1);
       let r: Region | undefined;
       let code: RegionCode | undefined;
       if (linkable) {
-        if (this.linkEpoch !== store.epoch) this.resetLinks();
+        if (this.linkEpoch !== store.epoch || this.linkStamp !== h.breakpoints.stamp || this.linkWatching !== m.watchingRam) this.resetLinks();
         else if (this.linkPc[s] === pc) {
           r = this.linkRegion[s];
           code = this.linkCode[s];

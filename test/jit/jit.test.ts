@@ -486,6 +486,52 @@ describe('JIT tier against the interpreter', function () {
     }
   });
 
+  it('chains with a breakpoint and a watchpoint set, and reports them where the interpreter does', () => {
+    const prog = callsAcrossPages(30_000, RAM + 0x10000);
+    const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(prog, RAM, tier);
+      const hits: number[] = [];
+      vm.run(50_000); // both regions compiled and chained under the JIT
+      const runs = vm.hart.jitStats?.regionRuns ?? 0;
+      // A breakpoint on the way out of the loop, a watchpoint on what call 20,001 loads.
+      vm.hart.breakpoints.add(RAM + 4 * 120);
+      const onWatch = vm.onWatch.bind(vm);
+      vm.onWatch = (hart: Hart, pa: number, size: number, access: Access, value: number) => {
+        hits.push(hart.retired);
+        onWatch(hart, pa, size, access, value);
+      };
+      vm.hart.mmu.addWatch(RAM + 0x10000 + 4 * 20_000, 4, WATCH_LOAD);
+      const stop = vm.run(10_000_000);
+      return { stop, hits, at: snapshot(vm), runs: (vm.hart.jitStats?.regionRuns ?? 0) - runs };
+    });
+    const [a, j] = results;
+    assert.equal(a.stop.kind, 'breakpoint');
+    assert.equal(a.hits.length, 1);
+    assert.deepEqual(j.stop, a.stop);
+    assert.deepEqual(j.hits, a.hits);
+    assert.deepEqual(j.at, a.at);
+    assert.ok(j.runs < 1_000, `the dispatcher entered regions ${j.runs} times for 50,000 crossings`);
+  });
+
+  it('stops at a breakpoint set in chained code, steps on, and stops there again', () => {
+    const prog = callsAcrossPages(30_000, RAM + 0x10000);
+    const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(prog, RAM, tier);
+      vm.run(50_000);
+      vm.hart.breakpoints.add(RAM + 0x2000 + 8); // the callee's add
+      const stops = [vm.run(1_000_000)];
+      const at = snapshot(vm);
+      vm.hart.step();
+      stops.push(vm.run(1_000_000));
+      return { stops, at, again: snapshot(vm) };
+    });
+    const [a, j] = results;
+    assert.deepEqual(a.stops.map((st) => st.kind), ['breakpoint', 'breakpoint']);
+    assert.deepEqual(j.stops, a.stops);
+    assert.deepEqual(j.at, a.at);
+    assert.deepEqual(j.again, a.again);
+  });
+
   it('stops chaining into a region whose code the program rewrites', () => {
     const prog = callsAcrossPages(40_000, RAM + 0x10000, true);
     for (const slice of [100_000, 3001]) {
