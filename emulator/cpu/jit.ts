@@ -371,7 +371,7 @@ export { HOT_BLOCK };
  */
 class Chain {
   private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
-  /** Each region function's index in the function table (a region may have two: see RegionFactory); indices of dropped regions' are reused. */
+  /** Each region function's index in the function table (a region may have two: see RegionFactory); dropped regions' indices are reused. */
   private readonly index = new Map<RegionCode, { readonly i: number; readonly region: Region }>();
   private readonly free: number[] = [];
   /** vbase of the region of each link entry (the exit refers to the last one run). */
@@ -449,7 +449,6 @@ function makeChain(h: JitHart, m: Mmu): Chain | undefined {
   if (at === undefined) return undefined;
   return new Chain(h, m, at, new Int32Array(m.bus.memory.buffer, at, LINK_BYTES >>> 2));
 }
-
 
 /**
  * A page is worth compiling when it is hot and its code has settled: nothing new
@@ -532,9 +531,9 @@ export class Jit {
    * marks of its region's pages were checked for the set; a change of marks drops
    * the regions, which changes the epoch) and when the hart starts or stops
    * watching memory (an entry keeps the code variant with or without watch
-   * checks). The chaining function's link table
-   * mirrors it for WebAssembly regions, except at pcs of a page with several
-   * regions: control passing between those is counted here (the merge policy).
+   * checks). The chaining function's link table mirrors it for WebAssembly
+   * regions, except for entries made as control passed between two regions of one
+   * page: those crossings are counted here (the merge policy).
    */
   private readonly linkPc = new Int32Array(LINK_SLOTS).fill(1);
   private readonly linkRegion = new Array<Region | undefined>(LINK_SLOTS).fill(undefined);
