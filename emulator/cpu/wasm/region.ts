@@ -6,12 +6,13 @@
  * through; and its loads and stores of guest RAM are plain memory accesses.
  *
  * Shape: registers are locals, loaded when the function is entered and stored back
- * when it returns; `l` is the word to run next; a `br_table` over the span's words
- * dispatches to the chain starting there (or to the miss exit):
+ * when it returns; `l` is the word to run next; a `br_table` over a hash of it
+ * (dispatchHash) dispatches to the chain starting there, which checks that it
+ * does (or to the miss exit):
  *
  *   block $out
  *     loop $dispatch
- *       block $miss  block $c[K-1] … block $c[0]  br_table[l]  end  <chain 0>  end <chain 1> … end
+ *       block $miss  block $c[K-1] … block $c[0]  br_table[hash(l)]  end  <l = first word of chain 0?> <chain 0>  end … end
  *       miss exit
  *     end
  *   end
@@ -44,6 +45,44 @@ export const enum WasmExit {
   Fault = 100,
   /** The instruction at StateWord.AT must run in slow mode (a sync instruction, a misaligned jump). */
   RetryAt = 101,
+}
+
+/**
+ * The dispatch goes to the chain starting at word l through a `br_table` indexed
+ * by l minus the first chain's word when the chains start within this many words
+ * (or no hash is found), else by a hash of l. A `br_table` over all the span's
+ * words, as before, cost V8's optimizing compiler about 3 ms per page of span, so
+ * a region's optimized code came that much later. The hash costs a multiply and a
+ * compare per dispatch, which made code that dispatches often (returns, jump
+ * tables) a tenth slower once warm when every region used it.
+ */
+const DISPATCH_RANGE = 512;
+
+/**
+ * The dispatch's hash of a word, (word * mul) >>> (32 - bits): a multiplier found
+ * here that takes the chains' first words to distinct slots of a table two to eight
+ * times their number; undefined when none is found in a few hundred tries (likely
+ * for more than a few dozen words).
+ */
+export interface DispatchHash {
+  readonly mul: number;
+  readonly bits: number;
+}
+
+export const hashOf = (word: number, h: DispatchHash) => Math.imul(word, h.mul) >>> (32 - h.bits);
+
+export function dispatchHash(words: readonly number[]): DispatchHash | undefined {
+  let seed = 0x9e3779b9;
+  const least = Math.max(1, Math.ceil(Math.log2(words.length)) + 1);
+  for (let bits = least; bits <= least + 1; bits++) {
+    for (let tries = 0; tries < 128; tries++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) | 0;
+      const h = { mul: seed | 1, bits };
+      const seen = new Set<number>();
+      if (words.every((w) => !seen.has(hashOf(w, h)) && seen.add(hashOf(w, h)))) return h;
+    }
+  }
+  return undefined;
 }
 
 /** Whether every instruction of the region has WebAssembly code. */
@@ -121,15 +160,30 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
   push('dispatch', Op.Loop);
   push('miss', Op.Block);
   for (let k = chains.length - 1; k >= 0; k--) push(`c${k}`, Op.Block);
-  body.byte(Op.LocalGet).u32(P_L).byte(Op.BrTable).u32(span);
-  const chainOfWord = new Map<number, number>();
-  chains.forEach((c, k) => chainOfWord.set(c[0], k));
-  const depth = (name: string) => f.depth(name);
-  for (let w = 0; w < span; w++) body.u32(chainOfWord.has(w) ? depth(`c${chainOfWord.get(w)}`) : depth('miss'));
-  body.u32(depth('miss'));
+  // The dispatch (see DISPATCH_RANGE): br_table[l - first], or br_table[hash(l)]
+  // and the chain checks that l is its first word.
+  const starts = chains.map((c) => c[0]);
+  const first = starts[0], range = starts[starts.length - 1] - first + 1;
+  const hash = range > DISPATCH_RANGE ? dispatchHash(starts) : undefined; // (else, or when none: by range)
+  const slots = new Array<string>(hash ? 1 << hash.bits : range).fill('miss');
+  body.byte(Op.LocalGet).u32(P_L);
+  if (hash) {
+    body.byte(Op.I32Const).s32(hash.mul).byte(Op.I32Mul).byte(Op.I32Const).s32(32 - hash.bits).byte(Op.I32ShrU);
+    starts.forEach((w, k) => (slots[hashOf(w, hash)] = `c${k}`));
+  } else {
+    if (first) body.byte(Op.I32Const).s32(first).byte(Op.I32Sub);
+    starts.forEach((w, k) => (slots[w - first] = `c${k}`));
+  }
+  body.byte(Op.BrTable).u32(slots.length);
+  for (const name of slots) body.u32(f.depth(name));
+  body.u32(f.depth('miss'));
 
   chains.forEach((c, k) => {
     end(`c${k}`);
+    if (hash) {
+      body.byte(Op.LocalGet).u32(P_L).byte(Op.I32Const).s32(c[0]).byte(Op.I32Ne);
+      br('miss', Op.BrIf);
+    }
     emitChain(c, structures.get(c[0])!);
   });
   end('miss');
