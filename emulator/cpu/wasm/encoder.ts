@@ -96,15 +96,24 @@ export class Bytes {
     return this;
   }
 
-  /** Unsigned LEB128. */
+  /** Appends one byte (for the LEB128 writers). */
+  private readonly put = (b: number): void => {
+    this.byte(b);
+  };
+
+  /** Unsigned LEB128. (Most values are small: one byte, written here.) */
   u32(v: number): this {
-    uleb128(v >>> 0, (b) => this.byte(b));
+    v >>>= 0;
+    if (v < 0x80) return this.byte(v);
+    uleb128(v, this.put);
     return this;
   }
 
   /** Signed LEB128 of an int32. */
   s32(v: number): this {
-    sleb128(v, (b) => this.byte(b));
+    v |= 0;
+    if (v >= -0x40 && v < 0x40) return this.byte(v & 0x7f);
+    sleb128(v, this.put);
     return this;
   }
 
