@@ -48,7 +48,7 @@ import { WasmExit, generateWasmRegion, wasmSupported } from './wasm/region';
 import { WasmLayout } from './wasm/memory-access';
 import { HartImports, hartImports } from './wasm/imports';
 import { generateChain } from './wasm/chain';
-import type { Mmu } from './mmu';
+import type { Mmu, WatchSpan } from './mmu';
 
 export interface JitOptions {
   /** Instructions interpreted on a page before it is compiled. */
@@ -93,18 +93,23 @@ type RegionFn = (limit: number, pc: number) => number;
 /** A WebAssembly region's own function: (limit, word, dt, ft) → exit (see wasm/region.ts). */
 type WasmRun = (limit: number, word: number, dt: number, ft: number) => number;
 
-/** A region's code for one hart: the function the dispatcher calls, and for WebAssembly, the region's own (for the chaining function). */
+/**
+ * A region's code for one hart: the function the dispatcher calls, for WebAssembly
+ * the region's own (for the chaining function), and the watched span it was made
+ * for.
+ */
 interface RegionCode {
   readonly fn: RegionFn;
   readonly run?: WasmRun;
+  readonly watched?: WatchSpan;
 }
 
 /**
  * Makes a region's code for one hart (its registers and MMU are constants in it);
- * `watched`: for a hart that watches memory (else its loads and stores may skip the
- * watch checks).
+ * `watched`: the hart's watched span (Mmu.watchSpan), whose accesses the loads and
+ * stores check; undefined: nothing is watched.
  */
-type RegionFactory = (h: JitHart, m: Mmu, watched: boolean) => RegionCode;
+type RegionFactory = (h: JitHart, m: Mmu, watched: WatchSpan | undefined) => RegionCode;
 
 /** The generated JavaScript's own factory (see jit-codegen.ts). */
 type SourceFactory = (
@@ -115,7 +120,7 @@ export interface Region extends CompiledRegion {
   readonly make: RegionFactory;
   /** Which backend compiled it. */
   readonly backend: 'wasm' | 'js';
-  /** The code per hart slot (JitStore.newSlot), for a hart that watches nothing and for one that does. */
+  /** The code per hart slot (JitStore.newSlot), for a hart that watches nothing and for one that does (for its watched span). */
   readonly fns: RegionCode[];
   readonly watchedFns: RegionCode[];
   /** Virtual base address (int32) of the first page it was compiled for. */
@@ -213,7 +218,7 @@ export class JitStore {
     // code without calls runs much faster in V8. With data translated (paged guests)
     // the region calls the memory unit and stays.
     const leaveForSlowAccess = !m.dataTranslated;
-    const compiled = layout && wasmSupported(a) ? wasmRegion(a, layout, base, leaveForSlowAccess, m.watchingRam) : jsRegion(a, m);
+    const compiled = layout && wasmSupported(a) ? wasmRegion(a, layout, base, leaveForSlowAccess, m.watchSpan) : jsRegion(a, m);
     if (this.sourceBytes + compiled.size > opts.maxSourceBytes) this.flush();
     const words = [...a.insns.keys()];
     const region: Region = {
@@ -273,7 +278,8 @@ function jsRegion(a: RegionAnalysis, m: Mmu): Compiled {
   const code = generateRegion(a, { base: m.ramBase, size: m.ramSize });
   const factory = new Function('h', 'm', 'x', 'A', 'TRAP', 'RETRY', 'LBL', 'P', code.source) as SourceFactory;
   return {
-    make: (h, mmu) => ({ fn: factory(h, mmu, h.x, arith, TRAP, RETRY, a.labelOf, a.pages) }),
+    // (Its loads and stores always check the watch flags.)
+    make: (h, mmu, watched) => ({ fn: factory(h, mmu, h.x, arith, TRAP, RETRY, a.labelOf, a.pages), watched }),
     backend: 'js',
     size: code.source.length,
   };
@@ -292,23 +298,28 @@ function wasmLayout(m: Mmu, stateOffset: number): WasmLayout | undefined {
 
 /**
  * A region compiled to WebAssembly: one module per hart layout (most buses have one
- * hart) and watch variant, the compiling hart's now and the others when first needed.
+ * hart) and watched span, the compiling hart's now and the others when first needed.
  */
-function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number, leaveForSlowAccess: boolean, watched: boolean): Compiled {
+function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number, leaveForSlowAccess: boolean, watched: WatchSpan | undefined): Compiled {
   const modules = new Map<string, WebAssembly.Module>();
-  const moduleFor = (layout: WasmLayout, watchChecks: boolean): WebAssembly.Module => {
-    const key = `${layout.state},${layout.watchLines},${watchChecks}`;
+  const keyOf = (layout: WasmLayout, span: WatchSpan | undefined) => `${layout.state},${layout.watchLines},${span ? `${span.lo}-${span.hi}` : ''}`;
+  const moduleFor = (layout: WasmLayout, span: WatchSpan | undefined): WebAssembly.Module => {
+    const key = keyOf(layout, span);
     let mod = modules.get(key);
-    if (!mod) modules.set(key, (mod = new WebAssembly.Module(generateWasmRegion(a, layout, { leaveForSlowAccess, watchChecks }))));
+    if (!mod) {
+      // (Spans come and go with the debugger's watchpoints: keep the few latest.)
+      if (modules.size >= 4) modules.delete(modules.keys().next().value!);
+      modules.set(key, (mod = new WebAssembly.Module(generateWasmRegion(a, layout, { leaveForSlowAccess, watched: span }))));
+    }
     return mod;
   };
-  const bytes = generateWasmRegion(a, first, { leaveForSlowAccess, watchChecks: watched });
-  modules.set(`${first.state},${first.watchLines},${watched}`, new WebAssembly.Module(bytes));
+  const bytes = generateWasmRegion(a, first, { leaveForSlowAccess, watched });
+  modules.set(keyOf(first, watched), new WebAssembly.Module(bytes));
   return {
-    make: (h, m, watchedNow) => {
+    make: (h, m, span) => {
       const layout = wasmLayout(m, h.stateOffset);
-      if (!layout) return jsRegion(a, m).make(h, m, watchedNow);
-      return instantiate(moduleFor(layout, watchedNow), h, m, vbase | 0);
+      if (!layout) return jsRegion(a, m).make(h, m, span);
+      return { ...instantiate(moduleFor(layout, span), h, m, vbase | 0), watched: span };
     },
     backend: 'wasm',
     size: bytes.length,
@@ -505,9 +516,10 @@ export class Jit {
   }
 
   private code(r: Region): RegionCode {
-    const m = this.m;
-    if (m.watchingRam) return (r.watchedFns[this.slot] ??= r.make(this.h, m, true));
-    return (r.fns[this.slot] ??= r.make(this.h, m, false));
+    const m = this.m, span = m.watchSpan;
+    if (span === undefined) return (r.fns[this.slot] ??= r.make(this.h, m, undefined));
+    const c = r.watchedFns[this.slot];
+    return c !== undefined && c.watched === span ? c : (r.watchedFns[this.slot] = r.make(this.h, m, span));
   }
 
   /** The region of `page` with an entry point at `pc`, if any. */
@@ -540,7 +552,7 @@ export class Jit {
   private readonly linkCode = new Array<RegionCode | undefined>(LINK_SLOTS).fill(undefined);
   private linkEpoch = -1;
   private linkStamp = -1;
-  private linkWatching = false;
+  private linkWatch: WatchSpan | undefined = undefined;
 
   private resetLinks(): void {
     this.linkPc.fill(1);
@@ -549,7 +561,7 @@ export class Jit {
     this.chain?.reset((r) => r.pages.some((p) => p.regions.includes(r)));
     this.linkEpoch = this.store.epoch;
     this.linkStamp = this.h.breakpoints.stamp;
-    this.linkWatching = this.m.watchingRam;
+    this.linkWatch = this.m.watchSpan;
   }
 
   run(limit: number): number {
@@ -570,7 +582,7 @@ export class Jit {
       let r: Region | undefined;
       let code: RegionCode | undefined;
       if (linkable) {
-        if (this.linkEpoch !== store.epoch || this.linkStamp !== h.breakpoints.stamp || this.linkWatching !== m.watchingRam) this.resetLinks();
+        if (this.linkEpoch !== store.epoch || this.linkStamp !== h.breakpoints.stamp || this.linkWatch !== m.watchSpan) this.resetLinks();
         else if (this.linkPc[s] === pc) {
           r = this.linkRegion[s];
           code = this.linkCode[s];

@@ -32,6 +32,16 @@ const ACCESS_FAULT = [Cause.InsnAccessFault, Cause.LoadAccessFault, Cause.StoreA
 
 /** Page flags (per RAM page): watched for loads / for stores. */
 export const WATCH_LOAD = 1, WATCH_STORE = 2;
+/**
+ * The RAM offsets from the first watched 16-byte line to the end of the last
+ * (Mmu.watchSpan): WebAssembly code made for it tests that range before it looks
+ * at the watch flags.
+ */
+export interface WatchSpan {
+  readonly lo: number;
+  readonly hi: number;
+}
+
 /** log2 of the granule of Mmu.watchLines. */
 export const WATCH_LINE_SHIFT = 4;
 
@@ -482,10 +492,12 @@ export class Mmu {
     };
   }
 
-  /** Whether any RAM location is watched (WebAssembly regions made without watch checks do not apply then). */
-  get watchingRam(): boolean {
-    return this.watchLineList.length > 0;
-  }
+  /**
+   * The watched lines' span of RAM offsets (a new object whenever the watches
+   * change), or undefined when nothing in RAM is watched: WebAssembly regions are
+   * made for it (see memoryAccess).
+   */
+  watchSpan: WatchSpan | undefined = undefined;
 
   private rebuildWatchPages(): void {
     this.watch.fill(0);
@@ -504,6 +516,12 @@ export class Mmu {
       offsets.push(first, last + 1, w.access);
     }
     this.watchOffsets = offsets;
+    let lo = Infinity, hi = -1;
+    for (const l of this.watchLineList) {
+      lo = Math.min(lo, l);
+      hi = Math.max(hi, l);
+    }
+    this.watchSpan = hi < 0 ? undefined : { lo: lo << WATCH_LINE_SHIFT, hi: (hi + 1) << WATCH_LINE_SHIFT };
   }
 
   // ---- debugger access (no side effects on guest state) ----------------------

@@ -386,6 +386,46 @@ describe('JIT tier against the interpreter', function () {
     assert.ok(st.regionRuns < lineAccesses + 100, `${st.regionRuns} region runs`);
   });
 
+  it('reports watchpoint hits where the interpreter does as watchpoints come and go between runs', () => {
+    // The loop stores to words 0-63 of buf; the watched span changes with each run.
+    const buf = RAM + 0x1000;
+    const words = [
+      ...li(X.t0, buf),
+      ...li(X.t2, 20_000),
+      i('andi', X.t1, X.t2, 63),
+      i('slli', X.t1, X.t1, 2),
+      r('add', X.t1, X.t1, X.t0),
+      s('sw', X.t2, X.t1, 0),
+      i('addi', X.t2, X.t2, -1),
+      b('bne', X.t2, 0, -20),
+      ...pass(),
+    ];
+    const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
+      const vm = machine(words, RAM, tier);
+      const seen: number[] = [];
+      const onWatch = vm.onWatch.bind(vm);
+      vm.onWatch = (hart: Hart, pa: number, size: number, access: Access, value: number) => {
+        seen.push(hart.retired, pa, value);
+        onWatch(hart, pa, size, access, value);
+      };
+      vm.run(30_000); // compiled, nothing watched
+      const low = vm.hart.mmu.addWatch(buf + 3 * 4, 4, WATCH_STORE);
+      vm.run(30_000);
+      const high = vm.hart.mmu.addWatch(buf + 60 * 4, 4, WATCH_STORE); // a wider span
+      vm.run(30_000);
+      low();
+      vm.run(30_000);
+      high();
+      const stop = vm.run(10_000_000);
+      assert.equal(stop.kind, 'exit');
+      return { seen, final: snapshot(vm), vm };
+    });
+    assert.ok(results[0].seen.length >= 3 * 20);
+    assert.deepEqual(results[1].seen, results[0].seen);
+    assert.deepEqual(results[1].final, results[0].final);
+    assert.ok(compiled(results[1].vm));
+  });
+
   it('takes interrupts at the same instructions (timer through the CLINT)', () => {
     // mtimecmp = 500 ticks; the handler counts in a3 and pushes mtimecmp on.
     const clint = 0x2000000;

@@ -10,6 +10,7 @@
 import { CODE_LINE_SHIFT } from '../decode-cache';
 import { StateWord } from '../hart-state';
 import { WATCH_LINE_SHIFT, WATCH_LOAD, WATCH_STORE } from '../mmu';
+import type { WatchSpan } from '../mmu';
 import { FunctionBuilder } from './builder';
 import { I32, Op } from './encoder';
 import type { SemHost } from './sem';
@@ -63,10 +64,11 @@ const opNumber = (fn: string) => MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[nu
 
 /**
  * The load, store and atomic hooks of a SemHost. `onFault` emits the leaving of the
- * function. Without `watchChecks` the fast path does not look at the watch flags:
- * such code is only for a hart with nothing watched (the JIT makes a region again
- * with the checks for a hart that has watchpoints; it saves a load and a branch
- * per access). With `onSlowPath`, a load or store that cannot take the fast path does
+ * function. `watch`: whether the fast path looks at the watch flags — true: always;
+ * a span: only for an access inside it (code for a hart whose watched lines are
+ * there; a compare instead of a load for every other access); false: never (code
+ * for a hart with nothing watched). The JIT makes a region again when that
+ * changes. With `onSlowPath`, a load or store that cannot take the fast path does
  * not call the memory unit but leaves through `onSlowPath` (the instruction then
  * runs in slow mode): a function without calls is one where V8 keeps values in
  * registers rather than saving them around a call, on every path (compiled regions
@@ -78,7 +80,7 @@ export function memoryAccess(
   L: MemoryLocals,
   onFault: () => void,
   onSlowPath?: () => void,
-  watchChecks = true,
+  watch: boolean | WatchSpan = true,
 ): Pick<SemHost, 'load' | 'store' | 'unit'> {
   const { body } = f;
   const resv = layout.state + StateWord.RESERVATION * 4;
@@ -102,11 +104,20 @@ export function memoryAccess(
     if (shift) f.const(shift).op(Op.I32Rotr);
     f.const((layout.ramSize - size) >>> shift).op(Op.I32GtU);
     f.br('slow', Op.BrIf);
-    if (watchChecks) {
+    const lineCheck = () => {
       f.get(L.o).const(WATCH_LINE_SHIFT).op(Op.I32ShrU);
       body.byte(Op.I32Load8U).u32(0).u32(layout.watchLines);
       f.const(watchBit).op(Op.I32And);
       f.br('slow', Op.BrIf);
+    };
+    if (watch === true) lineCheck();
+    else if (watch) {
+      f.get(L.o);
+      if (watch.lo) f.const(watch.lo).op(Op.I32Sub);
+      f.const(watch.hi - watch.lo).op(Op.I32LtU);
+      f.push('if', Op.If);
+      lineCheck();
+      f.end('if');
     }
     if (store) {
       f.get(L.o).const(CODE_LINE_SHIFT).op(Op.I32ShrU);

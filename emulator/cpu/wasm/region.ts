@@ -37,6 +37,7 @@ import { Bytes, Op } from './encoder';
 import { emitArith } from './arith';
 import { hartModule } from './imports';
 import { WasmLayout, memoryAccess } from './memory-access';
+import type { WatchSpan } from '../mmu';
 import { compileSem, semSupported } from './sem';
 
 /** Exits of the WebAssembly function besides Exit.Limit, Leave and Miss (with StateWord.PC). */
@@ -105,11 +106,11 @@ const MEMORY_LOCALS = { a: L_A, o: L_O, v: L_V, c: L_C, dt: P_DT };
 export interface RegionVariant {
   /** A load or store off the fast path leaves for slow mode rather than calling the memory unit. */
   readonly leaveForSlowAccess: boolean;
-  /** The fast path checks the watch flags (off only for a hart with nothing watched). */
-  readonly watchChecks: boolean;
+  /** The watched span whose accesses check the watch flags (memoryAccess); undefined for a hart with nothing watched. */
+  readonly watched: WatchSpan | undefined;
 }
 
-export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, variant: RegionVariant = { leaveForSlowAccess: false, watchChecks: true }): Uint8Array {
+export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, variant: RegionVariant): Uint8Array {
   const { vbase, span, pcOf, spanWord, included, insns, chains, structures, labelOf } = a;
   const f = new FunctionBuilder();
   const { body } = f;
@@ -245,7 +246,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
         if (r === 0 || r === 32) body.byte(Op.Drop);
         else f.setLocal(regLocal(r));
       },
-      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(g, run, WasmExit.Fault), variant.leaveForSlowAccess ? () => leaveAt(g, run, WasmExit.RetryAt) : undefined, variant.watchChecks),
+      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(g, run, WasmExit.Fault), variant.leaveForSlowAccess ? () => leaveAt(g, run, WasmExit.RetryAt) : undefined, variant.watched ?? false),
       jump: (target: () => void) => {
         // A misaligned target traps at the jump: the interpreter runs it in slow mode.
         target();
