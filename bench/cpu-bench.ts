@@ -170,7 +170,8 @@ async function main(): Promise<void> {
   printSummary(rows);
   const outDir = path.join(repoRoot(), 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, scale === 1 ? 'cpu.json' : `cpu-x${scale}.json`);
+  // One file per scale and choice of tiers, so that a run of one tier keeps the other's results.
+  const file = path.join(outDir, `cpu${scale === 1 ? '' : `-x${scale}`}${tiers.length === 1 ? `-${tiers[0]}` : ''}.json`);
   const tmp = `${file}.tmp`;
   fs.writeFileSync(
     tmp,
