@@ -504,10 +504,11 @@ describe('JIT tier against the interpreter', function () {
       assert.deepEqual(snapshot(j), snapshot(a), `slice ${slice}`);
       assert.equal(a.exit?.code, 0);
       assert.equal(a.hart.x[X.a1], 30_000);
-      // 60,000 crossings between the two regions; the dispatcher sees few of them.
+      // 60,000 crossings between the two regions; the dispatcher sees few of them
+      // (chaining is WebAssembly's: not under PVLAB_JIT_BACKEND=js).
       const st = j.hart.jitStats!;
       assert.ok(st.compiles >= 2);
-      if (slice === 100_000) assert.ok(st.regionRuns < 2_000, `regionRuns ${st.regionRuns}`);
+      if (slice === 100_000 && st.wasmCompiles > 0) assert.ok(st.regionRuns < 2_000, `regionRuns ${st.regionRuns}`);
     }
   });
 
@@ -542,7 +543,7 @@ describe('JIT tier against the interpreter', function () {
       };
       vm.hart.mmu.addWatch(RAM + 0x10000 + 4 * 20_000, 4, WATCH_LOAD);
       const stop = vm.run(10_000_000);
-      return { stop, hits, at: snapshot(vm), runs: (vm.hart.jitStats?.regionRuns ?? 0) - runs };
+      return { stop, hits, at: snapshot(vm), runs: (vm.hart.jitStats?.regionRuns ?? 0) - runs, wasm: (vm.hart.jitStats?.wasmCompiles ?? 0) > 0 };
     });
     const [a, j] = results;
     assert.equal(a.stop.kind, 'breakpoint');
@@ -550,7 +551,7 @@ describe('JIT tier against the interpreter', function () {
     assert.deepEqual(j.stop, a.stop);
     assert.deepEqual(j.hits, a.hits);
     assert.deepEqual(j.at, a.at);
-    assert.ok(j.runs < 1_000, `the dispatcher entered regions ${j.runs} times for 50,000 crossings`);
+    if (j.wasm) assert.ok(j.runs < 1_000, `the dispatcher entered regions ${j.runs} times for 50,000 crossings`);
   });
 
   it('stops at a breakpoint set in chained code, steps on, and stops there again', () => {
@@ -583,7 +584,8 @@ describe('JIT tier against the interpreter', function () {
       let sum = 0;
       for (let k = 1; k <= 40_000; k++) sum = (k <= 20_001 ? sum + (RAM + 0x10000 + 4 * k) : sum - (RAM + 0x10000 + 4 * k)) | 0;
       assert.equal(a.hart.x[X.a0], sum);
-      assert.ok(j.hart.jitStats!.compiles >= 3, 'the callee was compiled again');
+      const st = j.hart.jitStats!;
+      if (st.wasmCompiles > 0) assert.ok(st.compiles >= 3, 'the callee was compiled again');
     }
   });
 
@@ -613,7 +615,7 @@ describe('JIT tier against the interpreter', function () {
     const st = late.jitStats!;
     assert.ok(st.compiles > 0 && st.regionRuns > 0, 'ran compiled');
     assert.equal(st.wasmCompiles, 0, 'JavaScript regions only');
-    assert.ok(reference.hart.jitStats!.wasmCompiles > 0, 'the same program compiles to WebAssembly otherwise');
+    if (process.env.PVLAB_JIT_BACKEND !== 'js') assert.ok(reference.hart.jitStats!.wasmCompiles > 0, 'the same program compiles to WebAssembly otherwise');
   });
 
   it('takes PVLAB_TIER from the environment in a process that loads only the system runtime', () => {
