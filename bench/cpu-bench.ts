@@ -14,7 +14,11 @@
  * a small part of each run: the default, 1, measures what a user running a
  * program of that length sees; 10 comes close to the engines' steady speeds.
  *
- *   node out/bench/cpu-bench.js [--runs N] [--scale N] [--no-qemu] [--tier interpreter|jit|both] [NAME...]
+ * A NAME may also be a path to a C or assembly file of one's own (built like the
+ * workloads, with bench.h on the include path) or to an RV32 ELF for QEMU's
+ * `virt` machine (scale 1 only), e.g. a held-out workload.
+ *
+ *   node out/bench/cpu-bench.js [--runs N] [--scale N] [--no-qemu] [--tier interpreter|jit|both] [NAME|FILE...]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,7 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BareMetalRuntime } from '../emulator/system/runtime';
 import type { MemoryUsage, Tier } from '../emulator/cpu/hart';
-import { buildProgram, listPrograms, repoRoot } from '../scripts/build-programs';
+import { buildProgram, buildSource, listPrograms, repoRoot } from '../scripts/build-programs';
 import { findTool } from '../test/support/tools';
 import { qemuArgs } from '../test/support/qemu';
 
@@ -116,8 +120,7 @@ async function main(): Promise<void> {
       if (!tiers.every((x) => x === 'interpreter' || x === 'jit')) throw new Error(`--tier: interpreter, jit or both, not '${t}'`);
     } else names.push(args[i]);
   }
-  const workloads = listPrograms().filter((p) => p.kind === 'bench' && (names.length === 0 || names.includes(p.name)));
-  if (workloads.length === 0) throw new Error('no benchmark programs found in bench/programs');
+  const workloads = selectWorkloads(names, scale);
   if (!findTool('riscv64-unknown-elf-gcc')) throw new Error('the benchmark programs need riscv64-unknown-elf-gcc (bash scripts/install-deps.sh)');
   const qemu = useQemu ? findTool('qemu-system-riscv32') : undefined;
   if (useQemu && !qemu) console.log('qemu-system-riscv32 not installed: pvlab only');
@@ -129,7 +132,7 @@ async function main(): Promise<void> {
   let qemuOverhead = 0;
   const rows: Row[] = [];
   for (const w of workloads) {
-    const elfPath = await buildProgram(w.name, { scale });
+    const elfPath = await w.build();
     if (qemu && qemuOverhead === 0) qemuOverhead = measureQemuOverhead(qemu);
     const mips: Record<string, number[]> = { interpreter: [], jit: [], qemu: [] };
     let instructions = 0;
@@ -139,6 +142,8 @@ async function main(): Promise<void> {
       reference ??= out;
       if (out !== reference) throw new Error(`${w.name}: ${who} printed different output`);
     };
+    // QEMU's run net of its start-up and exit, if long enough to time.
+    const qemuNet: number[] = [];
     // Alternate the engines inside each round, so load changes hit them alike.
     for (let r = 0; r < runs; r++) {
       for (const tier of tiers) {
@@ -152,9 +157,12 @@ async function main(): Promise<void> {
       if (qemu) {
         const q = runQemu(qemu, elfPath);
         same('QEMU', q.output);
-        mips.qemu.push(instructions / Math.max(q.seconds - qemuOverhead, 1e-6) / 1e6);
+        qemuNet.push(q.seconds - qemuOverhead);
       }
     }
+    // (Against a start-up of 50-100 ms, a run of less than 20 ms more is noise.)
+    if (qemuNet.length && median(qemuNet) < QEMU_SHORTEST) console.log(`${w.name}: too short to time QEMU on it (${(median(qemuNet) * 1000).toFixed(1)} ms net of start-up): no QEMU figure`);
+    else for (const net of qemuNet) mips.qemu.push(instructions / Math.max(net, 1e-6) / 1e6);
     const row: Row = { workload: w.name, instructions, memory };
     if (mips.interpreter.length) row.interpreter = stats(mips.interpreter);
     if (mips.jit.length) row.jit = stats(mips.jit);
@@ -179,6 +187,35 @@ async function main(): Promise<void> {
   );
   fs.renameSync(tmp, file);
   console.log(`\nwritten ${path.relative(process.cwd(), file)}`);
+}
+
+/** Seconds a QEMU run must last beyond its start-up for a figure. */
+const QEMU_SHORTEST = 0.02;
+
+interface Workload {
+  name: string;
+  /** Builds it (if out of date); the ELF's path. */
+  build: () => Promise<string>;
+}
+
+/** The workloads: bench/programs (all, or those named) and files named by path. */
+function selectWorkloads(names: string[], scale: number): Workload[] {
+  const files = names.filter((n) => /\.(c|S|elf)$/.test(n));
+  const named = names.filter((n) => !files.includes(n));
+  const known = listPrograms().filter((p) => p.kind === 'bench');
+  for (const n of named) if (!known.some((p) => p.name === n)) throw new Error(`no benchmark '${n}' in bench/programs (a file of your own: give its path, NAME.c, NAME.S or NAME.elf)`);
+  const out: Workload[] = known
+    .filter((p) => names.length === 0 || named.includes(p.name))
+    .map((p) => ({ name: p.name, build: () => buildProgram(p.name, { scale }) }));
+  for (const f of files) {
+    if (!fs.existsSync(f)) throw new Error(`'${f}': no such file`);
+    if (f.endsWith('.elf')) {
+      if (scale !== 1) throw new Error(`'${f}': an ELF has no scale (--scale works on sources)`);
+      out.push({ name: path.basename(f, '.elf'), build: async () => path.resolve(f) });
+    } else out.push({ name: path.basename(f).replace(/\.(c|S)$/, ''), build: () => buildSource(f, { scale }) });
+  }
+  if (out.length === 0) throw new Error('no benchmark programs found in bench/programs');
+  return out;
 }
 
 function measureQemuOverhead(qemu: string): number {

@@ -153,21 +153,40 @@ export function buildProgram(name: string, opts: { force?: boolean; scale?: numb
   const key = `${name}:${scale}:${opts.force ? 'f' : ''}`;
   let p = inFlight.get(key);
   if (!p) {
-    p = doBuild(name, opts.force ?? false, scale).finally(() => inFlight.delete(key));
+    p = (async () => {
+      const prog = listPrograms().find((q) => q.name === name);
+      if (!prog) throw new Error(`unknown program '${name}'`);
+      return doBuild(prog, opts.force ?? false, scale);
+    })().finally(() => inFlight.delete(key));
     inFlight.set(key, p);
   }
   return p;
 }
 
-async function doBuild(name: string, force: boolean, scale: number): Promise<string> {
+/**
+ * Builds a C or assembly file from anywhere as a benchmark (with the corpus
+ * runtime, `pvrt.h` and `bench.h` on the include path) into
+ * test/programs/build/ext-NAME.elf; returns the ELF's absolute path.
+ */
+export function buildSource(file: string, opts: { scale?: number } = {}): Promise<string> {
+  const abs = path.resolve(file);
+  const m = /^([A-Za-z0-9_-]+)\.(c|S)$/.exec(path.basename(abs));
+  if (!m) throw new Error(`'${file}': a benchmark source is NAME.c or NAME.S (letters, digits, - and _)`);
+  if (!fs.existsSync(abs)) throw new Error(`'${file}': no such file`);
+  return doBuild({ name: `ext-${m[1]}`, source: abs, kind: 'bench' }, false, opts.scale ?? 1);
+}
+
+async function doBuild(prog: ProgramSource, force: boolean, scale: number): Promise<string> {
   const root = repoRoot();
-  const prog = listPrograms().find((p) => p.name === name);
-  if (!prog) throw new Error(`unknown program '${name}'`);
+  const name = prog.name;
+  if (!Number.isInteger(scale) || scale < 1) throw new Error(`scale must be a positive integer, not ${scale}`);
   if (scale !== 1 && prog.kind !== 'bench') throw new Error(`'${name}' is not a benchmark: it has no scale`);
   const tc = await toolchain();
-  const text = fs.readFileSync(path.join(root, prog.source), 'utf8');
+  const text = fs.readFileSync(path.resolve(root, prog.source), 'utf8');
   const defines = scale === 1 ? [] : [`-DBENCH_SCALE=${scale}`];
-  const args = [...compileFlags(root), ...extraFlags(text), ...defines, ...LIB_SOURCES, prog.source, tc.libgcc];
+  // (A source outside the corpus finds bench.h on the include path; the corpus's own beside it.)
+  const outside = path.isAbsolute(prog.source) ? ['-Ibench/programs'] : [];
+  const args = [...compileFlags(root), ...outside, ...extraFlags(text), ...defines, ...LIB_SOURCES, prog.source, tc.libgcc];
 
   const hash = crypto.createHash('sha256');
   hash.update(`${BUILD_LOGIC_VERSION}\0${tc.version}\0${args.join('\0')}\0`);
@@ -177,15 +196,16 @@ async function doBuild(name: string, force: boolean, scale: number): Promise<str
     .readdirSync(path.join(root, LIB_DIR))
     .sort()
     .map((f) => `${LIB_DIR}/${f}`);
-  const progDir = path.posix.dirname(prog.source);
+  const progDir = path.dirname(prog.source);
   const localHeaders = fs
-    .readdirSync(path.join(root, progDir))
+    .readdirSync(path.resolve(root, progDir))
     .filter((f) => f.endsWith('.h'))
     .sort()
-    .map((f) => `${progDir}/${f}`);
-  for (const f of [...libInputs, ...localHeaders, prog.source]) {
+    .map((f) => path.join(progDir, f));
+  const benchHeaders = outside.length ? ['bench/programs/bench.h'] : [];
+  for (const f of [...libInputs, ...localHeaders, ...benchHeaders, prog.source]) {
     hash.update(f);
-    hash.update(fs.readFileSync(path.join(root, f)));
+    hash.update(fs.readFileSync(path.resolve(root, f)));
   }
   const digest = hash.digest('hex');
 
