@@ -1,26 +1,41 @@
 /**
  * LEB128, the variable-length integers of DWARF and of the WebAssembly binary
  * format: each byte carries 7 bits, low first, the top bit set on all but the last.
+ * The `write…` forms store into a buffer (at most 8 bytes for 2^53, 5 for an
+ * int32) and return the position after; the others hand each byte to `put`.
  */
 
 /** Unsigned: any non-negative integer up to 2^53. */
-export function uleb128(v: number, put: (byte: number) => void): void {
+export function writeUleb128(buf: Uint8Array, at: number, v: number): number {
   do {
     let b = v % 128;
     v = Math.floor(v / 128);
     if (v > 0) b |= 0x80;
-    put(b);
+    buf[at++] = b;
   } while (v > 0);
+  return at;
 }
 
 /** Signed: an int32. */
-export function sleb128(v: number, put: (byte: number) => void): void {
+export function writeSleb128(buf: Uint8Array, at: number, v: number): number {
   v |= 0;
   for (;;) {
     const b = v & 0x7f;
     v >>= 7;
     const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
-    put(done ? b : b | 0x80);
-    if (done) return;
+    buf[at++] = done ? b : b | 0x80;
+    if (done) return at;
   }
+}
+
+const scratch = new Uint8Array(8);
+
+export function uleb128(v: number, put: (byte: number) => void): void {
+  const n = writeUleb128(scratch, 0, v);
+  for (let i = 0; i < n; i++) put(scratch[i]);
+}
+
+export function sleb128(v: number, put: (byte: number) => void): void {
+  const n = writeSleb128(scratch, 0, v);
+  for (let i = 0; i < n; i++) put(scratch[i]);
 }

@@ -4,7 +4,7 @@
  * and maybe an imported table. Opcodes and encodings from the WebAssembly core
  * specification (binary format, chapter 5).
  */
-import { sleb128, uleb128 } from '../../util/leb128';
+import { writeSleb128, writeUleb128 } from '../../util/leb128';
 
 export const enum Op {
   Unreachable = 0x00,
@@ -96,16 +96,12 @@ export class Bytes {
     return this;
   }
 
-  /** Appends one byte (for the LEB128 writers). */
-  private readonly put = (b: number): void => {
-    this.byte(b);
-  };
-
   /** Unsigned LEB128. (Most values are small: one byte, written here.) */
   u32(v: number): this {
     v >>>= 0;
     if (v < 0x80) return this.byte(v);
-    uleb128(v, this.put);
+    this.reserve(5);
+    this.length = writeUleb128(this.buf, this.length, v);
     return this;
   }
 
@@ -113,7 +109,8 @@ export class Bytes {
   s32(v: number): this {
     v |= 0;
     if (v >= -0x40 && v < 0x40) return this.byte(v & 0x7f);
-    sleb128(v, this.put);
+    this.reserve(5);
+    this.length = writeSleb128(this.buf, this.length, v);
     return this;
   }
 

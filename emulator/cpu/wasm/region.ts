@@ -129,11 +129,14 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
     set(L_EXIT, exit);
     br('out');
   };
-  /** Returns with `exit` naming the instruction at word g after `run` instructions since the last count. */
-  const leaveAt = (g: number, run: number, exit: number) => {
+  /**
+   * Returns with `exit` (Fault or RetryAt) naming the instruction at word g after
+   * `run` instructions since the last count; every load and store has one, so the
+   * exit code is set once, where they branch to.
+   */
+  const leaveAt = (g: number, run: number, exit: WasmExit) => {
     set(L_AT, g | (run << 16));
-    set(L_EXIT, exit);
-    br('out');
+    br(exit === WasmExit.Fault ? 'atFault' : 'atRetry');
   };
   const addN = (k: number) => {
     if (k) body.byte(Op.LocalGet).u32(L_N).byte(Op.I32Const).s32(k).byte(Op.I32Add).byte(Op.LocalSet).u32(L_N);
@@ -158,6 +161,8 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
 
   // ---- the function ----
   push('out', Op.Block);
+  push('atRetry', Op.Block);
+  push('atFault', Op.Block);
   push('dispatch', Op.Loop);
   push('miss', Op.Block);
   for (let k = chains.length - 1; k >= 0; k--) push(`c${k}`, Op.Block);
@@ -191,6 +196,11 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
   // A word without an entry point.
   wordExit(Exit.Miss);
   end('dispatch');
+  end('atFault');
+  set(L_EXIT, WasmExit.Fault);
+  br('out');
+  end('atRetry');
+  set(L_EXIT, WasmExit.RetryAt);
   end('out');
 
   /** Returns with `exit` at the word `l` (pc = vbase + l * 4). */
