@@ -250,6 +250,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
         if (r === 0) f.const(0);
         else f.get(regLocal(r));
       },
+      regConstant: (field: string) => (operand(g, field) === 0 ? 0 : undefined),
       regWrite: (field: string, value: () => void) => {
         const r = operand(g, field);
         value();

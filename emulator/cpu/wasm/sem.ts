@@ -42,6 +42,8 @@ export interface SemHost {
   constant?(name: string): number | undefined;
   /** Emits the read of `x[field]` (`field` an operand name: rd, rs1, rs2). */
   regRead(field: string): void;
+  /** The value of `x[field]` when it is a constant (a region's x0), else undefined. */
+  regConstant?(field: string): number | undefined;
   /** Emits `x[field] = value`. */
   regWrite(field: string, value: () => void): void;
 }
@@ -171,6 +173,36 @@ class Parser {
   }
 }
 
+/** Operators folded when both operands are constants (int32 results, as the emitted code computes them). */
+const FOLD: Record<string, (a: number, b: number) => number> = {
+  '+': (a, b) => (a + b) | 0, '-': (a, b) => (a - b) | 0, '&': (a, b) => a & b, '|': (a, b) => a | b, '^': (a, b) => a ^ b,
+  '<<': (a, b) => a << b, '>>': (a, b) => a >> b, '>>>': (a, b) => (a >>> b) | 0,
+};
+
+/** Operators for which a 0 on the right (or, but for `-`, the left) leaves the other operand. */
+const ZERO_IDENTITY = new Set(['+', '-', '|', '^']);
+
+/** The value of `e` when the host knows it (literals, a region's immediate and x0, and folds of those). */
+function constantOf(e: Expr, host: SemHost): number | undefined {
+  switch (e.k) {
+    case 'num':
+      return e.v;
+    case 'name':
+      return host.constant?.(e.n);
+    case 'reg':
+      return host.regConstant?.(e.i);
+    case 'bin': {
+      const fold = FOLD[e.op];
+      if (!fold) return undefined;
+      const l = constantOf(e.l, host);
+      const r = l === undefined ? undefined : constantOf(e.r, host);
+      return r === undefined ? undefined : fold(l!, r);
+    }
+    default:
+      return undefined;
+  }
+}
+
 const SIGNED: Record<string, Op> = { '<': Op.I32LtS, '<=': Op.I32LeS, '>': Op.I32GtS, '>=': Op.I32GeS };
 const UNSIGNED: Record<string, Op> = { '<': Op.I32LtU, '<=': Op.I32LeU, '>': Op.I32GtU, '>=': Op.I32GeU };
 const PLAIN: Record<string, Op> = {
@@ -271,6 +303,24 @@ function expr(e: Expr, f: FunctionBuilder, host: SemHost): boolean {
       if (e.op === '|' && e.r.k === 'num' && e.r.v === 0) {
         expr(e.l, f, host);
         return false;
+      }
+      // Constants folded (li, mv, a load at offset 0 are additions of a constant or of x0).
+      if (FOLD[e.op]) {
+        const c = constantOf(e, host);
+        if (c !== undefined) {
+          out.byte(Op.I32Const).s32(c);
+          return e.op === '>>>';
+        }
+        if (ZERO_IDENTITY.has(e.op)) {
+          if (constantOf(e.r, host) === 0) {
+            expr(e.l, f, host);
+            return false;
+          }
+          if (e.op !== '-' && constantOf(e.l, host) === 0) {
+            expr(e.r, f, host);
+            return false;
+          }
+        }
       }
       const lu = expr(e.l, f, host);
       const ru = expr(e.r, f, host);
