@@ -38,7 +38,7 @@ import { emitArith } from './arith';
 import { hartModule } from './imports';
 import { WasmLayout, memoryAccess } from './memory-access';
 import type { WatchSpan } from '../mmu';
-import { compileSem, semSupported } from './sem';
+import { SemHost, compileSem, semSupported } from './sem';
 
 /** Exits of the WebAssembly function besides Exit.Limit, Leave and Miss (with StateWord.PC). */
 export const enum WasmExit {
@@ -242,37 +242,41 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
       if (k === undefined) consts.set(name, (k = nextLocal++));
       return k;
     };
-    const host = (g: number) => ({
+    // One host for the chain, for the instruction at word `at` (made once: it was
+    // a fifth of a cold region compile made per instruction).
+    let at = 0;
+    const host: SemHost = {
       local: (name: string) => (name === 'pc' ? L_PC : named(name)),
-      constant: (name: string) => (name === 'imm' ? insns.get(g)!.slot.imm : undefined),
+      constant: (name: string) => (name === 'imm' ? insns.get(at)!.slot.imm : undefined),
       regRead: (field: string) => {
-        const r = operand(g, field);
+        const r = operand(at, field);
         if (r === 0) f.const(0);
         else f.get(regLocal(r));
       },
-      regConstant: (field: string) => (operand(g, field) === 0 ? 0 : undefined),
+      regConstant: (field: string) => (operand(at, field) === 0 ? 0 : undefined),
       regWrite: (field: string, value: () => void) => {
-        const r = operand(g, field);
+        const r = operand(at, field);
         value();
         if (r === 0 || r === 32) body.byte(Op.Drop);
         else f.setLocal(regLocal(r));
       },
-      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(g, run, WasmExit.Fault), variant.leaveForSlowAccess ? () => leaveAt(g, run, WasmExit.RetryAt) : undefined, variant.watched ?? false),
+      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(at, run, WasmExit.Fault), variant.leaveForSlowAccess ? () => leaveAt(at, run, WasmExit.RetryAt) : undefined, variant.watched ?? false),
       jump: (target: () => void) => {
         // A misaligned target traps at the jump: the interpreter runs it in slow mode.
         target();
         body.byte(Op.LocalTee).u32(L_C);
         body.byte(Op.I32Const).s32(3).byte(Op.I32And);
         push('if', Op.If);
-        leaveAt(g, run, WasmExit.RetryAt);
+        leaveAt(at, run, WasmExit.RetryAt);
         end('if');
         body.byte(Op.LocalGet).u32(L_C);
       },
       arith: (name: string, args: Array<() => void>) => emitArith(f, name, args, named('__x'), named('__y')),
-    });
+    };
     const sem = (ins: Insn, text: string, g: number) => {
+      at = g;
       if (/\bpc\b/.test(text)) set(L_PC, ins.pc);
-      compileSem(text, f, host(g));
+      compileSem(text, f, host);
     };
 
     for (let idx = 0; idx < c.length; idx++) {
@@ -310,9 +314,10 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
           run++;
           break;
         case Kind.Branch: {
-          compileSem(`__c = ${d!.cond!};`, f, host(g));
+          at = g;
+          compileSem(`__c = ${d!.cond!};`, f, host);
           flush(1);
-          f.get(host(g).local('__c'));
+          f.get(host.local('__c'));
           push('if', Op.If);
           jumpTo(ins.target, ins.tg, g, page);
           end('if');
