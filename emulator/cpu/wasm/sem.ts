@@ -182,7 +182,7 @@ const FOLD: Record<string, (a: number, b: number) => number> = {
 /** Operators for which a 0 on the right (or, but for `-`, the left) leaves the other operand. */
 const ZERO_IDENTITY = new Set(['+', '-', '|', '^']);
 
-/** The value of `e` when the host knows it (literals, a region's immediate and x0, and folds of those). */
+/** The value of an operand when the host knows it (a literal, a region's immediate or x0). */
 function constantOf(e: Expr, host: SemHost): number | undefined {
   switch (e.k) {
     case 'num':
@@ -191,13 +191,6 @@ function constantOf(e: Expr, host: SemHost): number | undefined {
       return host.constant?.(e.n);
     case 'reg':
       return host.regConstant?.(e.i);
-    case 'bin': {
-      const fold = FOLD[e.op];
-      if (!fold) return undefined;
-      const l = constantOf(e.l, host);
-      const r = l === undefined ? undefined : constantOf(e.r, host);
-      return r === undefined ? undefined : fold(l!, r);
-    }
     default:
       return undefined;
   }
@@ -304,19 +297,20 @@ function expr(e: Expr, f: FunctionBuilder, host: SemHost): boolean {
         expr(e.l, f, host);
         return false;
       }
-      // Constants folded (li, mv, a load at offset 0 are additions of a constant or of x0).
-      if (FOLD[e.op]) {
-        const c = constantOf(e, host);
-        if (c !== undefined) {
-          out.byte(Op.I32Const).s32(c);
+      // Constant operands folded (li, mv, a load at offset 0 add a constant or x0).
+      const fold = FOLD[e.op];
+      if (fold) {
+        const lc = constantOf(e.l, host), rc = constantOf(e.r, host);
+        if (lc !== undefined && rc !== undefined) {
+          out.byte(Op.I32Const).s32(fold(lc, rc));
           return e.op === '>>>';
         }
         if (ZERO_IDENTITY.has(e.op)) {
-          if (constantOf(e.r, host) === 0) {
+          if (rc === 0) {
             expr(e.l, f, host);
             return false;
           }
-          if (e.op !== '-' && constantOf(e.l, host) === 0) {
+          if (e.op !== '-' && lc === 0) {
             expr(e.r, f, host);
             return false;
           }
