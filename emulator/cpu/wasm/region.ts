@@ -6,15 +6,16 @@
  * through; and its loads and stores of guest RAM are plain memory accesses.
  *
  * Shape: registers are locals, loaded when the function is entered and stored back
- * when it returns; `l` is the word to run next; a `br_table` over a hash of it
- * (dispatchHash) dispatches to the chain starting there, which checks that it
- * does (or to the miss exit):
+ * when it returns; `l` is the word to run next; a `br_table` over l's offset from
+ * the first chain's word, or over a hash of l (DISPATCH_RANGE), dispatches to the
+ * chain starting there (which then checks l, if hashed) or to the miss exit:
  *
- *   block $out
+ *   block $out  block $atRetry  block $atFault
  *     loop $dispatch
- *       block $miss  block $c[K-1] … block $c[0]  br_table[hash(l)]  end  <l = first word of chain 0?> <chain 0>  end … end
+ *       block $miss  block $c[K-1] … block $c[0]  br_table[l - first | hash(l)]  end  <chain 0>  end … end
  *       miss exit
  *     end
+ *   end  exit = Fault  end  exit = RetryAt   (loads and stores branch there, `at` set)
  *   end
  *   store registers and the exit state
  *
@@ -101,7 +102,6 @@ const L_N = 4, L_EXIT = 5, L_PCX = 6, L_AT = 7, L_A = 8, L_O = 9, L_V = 10, L_PC
 const FIXED_LOCALS = 13;
 const MEMORY_LOCALS = { a: L_A, o: L_O, v: L_V, c: L_C, dt: P_DT };
 
-/** The module for one hart: `run(budget, word, dataTranslated ? 0x80000000 : 0, fetchTranslated) → exit`. */
 /** How a region's loads and stores are compiled (see memoryAccess). */
 export interface RegionVariant {
   /** A load or store off the fast path leaves for slow mode rather than calling the memory unit. */
@@ -110,6 +110,7 @@ export interface RegionVariant {
   readonly watched: WatchSpan | undefined;
 }
 
+/** The module for one hart: `run(budget, word, dataTranslated ? 0x80000000 : 0, fetchTranslated) → exit`. */
 export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, variant: RegionVariant): Uint8Array {
   const { vbase, span, pcOf, spanWord, included, insns, chains, structures, labelOf } = a;
   const f = new FunctionBuilder();
