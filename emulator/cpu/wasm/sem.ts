@@ -52,9 +52,9 @@ const TOKEN = /\s*(0x[0-9a-fA-F]+|\d+|[A-Za-z_][\w.]*|>>>|===|!==|>>|<<|<=|>=|[-
 
 function tokenize(src: string): string[] {
   const out: string[] = [];
+  const end = src.trimEnd().length;
   TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < src.length) {
-    if (/^\s*$/.test(src.slice(TOKEN.lastIndex))) break;
+  while (TOKEN.lastIndex < end) {
     const m = TOKEN.exec(src);
     if (!m) throw new Error(`sem: cannot read '${src.slice(TOKEN.lastIndex, TOKEN.lastIndex + 20)}'`);
     out.push(m[1]);
