@@ -302,7 +302,8 @@ function wasmLayout(m: Mmu, stateOffset: number): WasmLayout | undefined {
  */
 function wasmRegion(a: RegionAnalysis, first: WasmLayout, vbase: number, leaveForSlowAccess: boolean, watched: WatchSpan | undefined): Compiled {
   const modules = new Map<string, WebAssembly.Module>();
-  const keyOf = (layout: WasmLayout, span: WatchSpan | undefined) => `${layout.state},${layout.watchLines},${span ? `${span.lo}-${span.hi}` : ''}`;
+  const keyOf = (layout: WasmLayout, span: WatchSpan | undefined) =>
+    `${layout.state},${layout.watchLines},${span ? `${span.load.lo}-${span.load.hi},${span.store.lo}-${span.store.hi}` : ''}`;
   const moduleFor = (layout: WasmLayout, span: WatchSpan | undefined): WebAssembly.Module => {
     const key = keyOf(layout, span);
     let mod = modules.get(key);

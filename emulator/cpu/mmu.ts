@@ -32,14 +32,21 @@ const ACCESS_FAULT = [Cause.InsnAccessFault, Cause.LoadAccessFault, Cause.StoreA
 
 /** Page flags (per RAM page): watched for loads / for stores. */
 export const WATCH_LOAD = 1, WATCH_STORE = 2;
-/**
- * The RAM offsets from the first watched 16-byte line to the end of the last
- * (Mmu.watchSpan): WebAssembly code made for it tests that range before it looks
- * at the watch flags.
- */
-export interface WatchSpan {
+/** RAM offsets [lo, hi): empty when lo >= hi. */
+export interface OffsetRange {
   readonly lo: number;
   readonly hi: number;
+}
+
+/**
+ * Per kind of access, the RAM offsets from the first 16-byte line watched for it to
+ * the end of the last (Mmu.watchSpan): WebAssembly code made for it tests that
+ * range before it looks at the watch flags, and a load (or store) checks nothing
+ * when nothing is watched for loads (or stores).
+ */
+export interface WatchSpan {
+  readonly load: OffsetRange;
+  readonly store: OffsetRange;
 }
 
 /** log2 of the granule of Mmu.watchLines. */
@@ -504,10 +511,16 @@ export class Mmu {
     for (const l of this.watchLineList) this.watchLines[l] = 0;
     this.watchLineList = [];
     const offsets: number[] = [];
+    const load = { lo: Infinity, hi: -1 }, store = { lo: Infinity, hi: -1 };
     for (const w of this.watchRanges) {
       const first = this.bus.ramOffset(w.pa, 1);
       if (first < 0) continue;
       const last = Math.min(first + w.size - 1, this.ramSize - 1);
+      for (const [bit, span] of [[WATCH_LOAD, load], [WATCH_STORE, store]] as const) {
+        if (!(w.access & bit)) continue;
+        span.lo = Math.min(span.lo, (first >>> WATCH_LINE_SHIFT) << WATCH_LINE_SHIFT);
+        span.hi = Math.max(span.hi, ((last >>> WATCH_LINE_SHIFT) + 1) << WATCH_LINE_SHIFT);
+      }
       for (let n = first >>> 12; n <= last >>> 12; n++) this.watch[n] |= w.access;
       for (let l = first >>> WATCH_LINE_SHIFT; l <= last >>> WATCH_LINE_SHIFT; l++) {
         this.watchLines[l] |= w.access;
@@ -516,12 +529,8 @@ export class Mmu {
       offsets.push(first, last + 1, w.access);
     }
     this.watchOffsets = offsets;
-    let lo = Infinity, hi = -1;
-    for (const l of this.watchLineList) {
-      lo = Math.min(lo, l);
-      hi = Math.max(hi, l);
-    }
-    this.watchSpan = hi < 0 ? undefined : { lo: lo << WATCH_LINE_SHIFT, hi: (hi + 1) << WATCH_LINE_SHIFT };
+    const range = (r: { lo: number; hi: number }): OffsetRange => (r.hi < 0 ? { lo: 0, hi: 0 } : r);
+    this.watchSpan = load.hi < 0 && store.hi < 0 ? undefined : { load: range(load), store: range(store) };
   }
 
   // ---- debugger access (no side effects on guest state) ----------------------

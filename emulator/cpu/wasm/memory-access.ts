@@ -65,9 +65,10 @@ const opNumber = (fn: string) => MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[nu
 /**
  * The load, store and atomic hooks of a SemHost. `onFault` emits the leaving of the
  * function. `watch`: whether the fast path looks at the watch flags — true: always;
- * a span: only for an access inside it (code for a hart whose watched lines are
- * there; a compare instead of a load for every other access); false: never (code
- * for a hart with nothing watched). The JIT makes a region again when that
+ * a span: only for an access inside the range watched for its kind (code for a
+ * hart whose watched lines are there: a compare instead of a load for every other
+ * access, and nothing for a kind nothing is watched for); false: never (code for
+ * a hart with nothing watched). The JIT makes a region again when that
  * changes. With `onSlowPath`, a load or store that cannot take the fast path does
  * not call the memory unit but leaves through `onSlowPath` (the instruction then
  * runs in slow mode): a function without calls is one where V8 keeps values in
@@ -112,12 +113,22 @@ export function memoryAccess(
     };
     if (watch === true) lineCheck();
     else if (watch) {
-      f.get(L.o);
-      if (watch.lo) f.const(watch.lo).op(Op.I32Sub);
-      f.const(watch.hi - watch.lo).op(Op.I32LtU);
-      f.push('if', Op.If);
-      lineCheck();
-      f.end('if');
+      // The range watched for this kind of access (either, for an AMO); none: no check.
+      const ranges = [watchBit & WATCH_LOAD ? watch.load : undefined, watchBit & WATCH_STORE ? watch.store : undefined];
+      let lo = Infinity, hi = -Infinity;
+      for (const r of ranges) {
+        if (!r || r.lo >= r.hi) continue;
+        lo = Math.min(lo, r.lo);
+        hi = Math.max(hi, r.hi);
+      }
+      if (lo < hi) {
+        f.get(L.o);
+        if (lo) f.const(lo).op(Op.I32Sub);
+        f.const(hi - lo).op(Op.I32LtU);
+        f.push('if', Op.If);
+        lineCheck();
+        f.end('if');
+      }
     }
     if (store) {
       f.get(L.o).const(CODE_LINE_SHIFT).op(Op.I32ShrU);
