@@ -45,6 +45,15 @@ function runTier(words: number[], tier: Tier, slice: number, max = 2_000_000): V
   return vm;
 }
 
+/** Calls `record` at every watchpoint hit of `vm`, before the machine's own handling. */
+function onWatchHit(vm: VirtMachine, record: (hart: Hart, pa: number, access: Access, value: number) => void): void {
+  const onWatch = vm.onWatch.bind(vm);
+  vm.onWatch = (hart: Hart, pa: number, size: number, access: Access, value: number) => {
+    record(hart, pa, access, value);
+    onWatch(hart, pa, size, access, value);
+  };
+}
+
 function compiled(vm: VirtMachine): boolean {
   const st = vm.hart.jitStats;
   return !!st && st.compiles > 0 && st.regionRuns > 0;
@@ -209,11 +218,9 @@ describe('JIT tier against the interpreter', function () {
       const seen: Array<{ retired: number; pc: number; value: number }> = [];
       vm.run(3_000); // hot (and compiled under the JIT) before the watch is set
       vm.hart.mmu.addWatch(buf + 5 * 4, 4, WATCH_STORE);
-      const onWatch = vm.onWatch.bind(vm);
-      vm.onWatch = (hart: Hart, pa: number, size: number, access: Access, value: number) => {
+      onWatchHit(vm, (hart, pa, access, value) => {
         seen.push({ retired: hart.retired, pc: hart.pc >>> 0, value });
-        onWatch(hart, pa, size, access, value);
-      };
+      });
       const stop = vm.run(1_000_000);
       assert.equal(stop.kind, 'exit');
       return { seen, final: snapshot(vm), vm };
@@ -366,11 +373,9 @@ describe('JIT tier against the interpreter', function () {
       vm.hart.mmu.addWatch(buf + 100 * 4, 8, WATCH_STORE);
       vm.hart.mmu.addWatch(buf + 10 * 4, 4, WATCH_STORE);
       vm.hart.mmu.addWatch(buf + 20 * 4, 4, WATCH_LOAD);
-      const onWatch = vm.onWatch.bind(vm);
-      vm.onWatch = (hart: Hart, pa: number, size: number, access: Access, value: number) => {
+      onWatchHit(vm, (hart, pa, access, value) => {
         seen.push(hart.retired, hart.pc >>> 0, pa, access, value);
-        onWatch(hart, pa, size, access, value);
-      };
+      });
       const stop = vm.run(10_000_000);
       assert.equal(stop.kind, 'exit');
       return { seen, final: snapshot(vm), vm };
@@ -403,11 +408,9 @@ describe('JIT tier against the interpreter', function () {
     const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
       const vm = machine(words, RAM, tier);
       const seen: number[] = [];
-      const onWatch = vm.onWatch.bind(vm);
-      vm.onWatch = (hart: Hart, pa: number, size: number, access: Access, value: number) => {
+      onWatchHit(vm, (hart, pa, access, value) => {
         seen.push(hart.retired, pa, value);
-        onWatch(hart, pa, size, access, value);
-      };
+      });
       vm.run(30_000); // compiled, nothing watched
       const low = vm.hart.mmu.addWatch(buf + 3 * 4, 4, WATCH_STORE);
       vm.run(30_000);
@@ -536,11 +539,9 @@ describe('JIT tier against the interpreter', function () {
       const runs = vm.hart.jitStats?.regionRuns ?? 0;
       // A breakpoint on the way out of the loop, a watchpoint on what call 20,001 loads.
       vm.hart.breakpoints.add(RAM + 4 * 120);
-      const onWatch = vm.onWatch.bind(vm);
-      vm.onWatch = (hart: Hart, pa: number, size: number, access: Access, value: number) => {
+      onWatchHit(vm, (hart) => {
         hits.push(hart.retired);
-        onWatch(hart, pa, size, access, value);
-      };
+      });
       vm.hart.mmu.addWatch(RAM + 0x10000 + 4 * 20_000, 4, WATCH_LOAD);
       const stop = vm.run(10_000_000);
       return { stop, hits, at: snapshot(vm), runs: (vm.hart.jitStats?.regionRuns ?? 0) - runs, wasm: (vm.hart.jitStats?.wasmCompiles ?? 0) > 0 };
