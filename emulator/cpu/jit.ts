@@ -45,7 +45,7 @@ import { HOT_BLOCK, generateRegion } from './jit-codegen';
 import { RETRY, TRAP } from './signals';
 import { LINK_BYTES, LINK_SLOTS, StateWord } from './hart-state';
 import { WasmExit, generateWasmRegion, wasmSupported } from './wasm/region';
-import { WasmLayout } from './wasm/memory-access';
+import type { WasmLayout } from './wasm/layout';
 import { HartImports, hartImports } from './wasm/imports';
 import { generateChain } from './wasm/chain';
 import type { Mmu, WatchSpan } from './mmu';

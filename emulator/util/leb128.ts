@@ -28,6 +28,18 @@ export function writeSleb128(buf: Uint8Array, at: number, v: number): number {
   }
 }
 
+/**
+ * An int32 (`signed`) or a uint32 in exactly 5 bytes (the low four carry the
+ * continuation bit even when their value is zero), so that a value can be patched
+ * in later without moving anything. The last byte holds bits 28–31 and, signed,
+ * three copies of the sign, as that form requires.
+ */
+export function writeFixedLeb128(buf: Uint8Array, at: number, v: number, signed: boolean): number {
+  for (let i = 0; i < 4; i++) buf[at++] = ((v >>> (7 * i)) & 0x7f) | 0x80;
+  buf[at++] = signed ? (v >> 28) & 0x7f : (v >>> 28) & 0x0f;
+  return at;
+}
+
 const scratch = new Uint8Array(8);
 
 export function uleb128(v: number, put: (byte: number) => void): void {

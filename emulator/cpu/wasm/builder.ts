@@ -2,14 +2,51 @@
  * A function body under construction, with WebAssembly's structured control kept
  * by name: `push` opens a block, loop or if, `br` branches to the innermost open
  * construct of that name (the depth is worked out here), `end` closes one and
- * checks it is the one expected. Shared by the region compiler and the interpreter.
+ * checks it is the one expected. Shared by the region compiler, the interpreter and
+ * the chaining function. The numbers of the hart's layout (layout.ts) go through
+ * `layoutConst` and `memop`: written as they are, or, for a template, as
+ * placeholders listed in `relocations`.
  */
 import { Bytes, Op, VOID } from './encoder';
+import { type InterpreterLayout, type LayoutField, LayoutUse, type Relocation, layoutNumber } from './layout';
+import { StateWord } from '../hart-state';
 
 export class FunctionBuilder {
   readonly body = new Bytes();
   /** The open constructs, innermost last. */
   private readonly open: string[] = [];
+  /** For a template: where the layout numbers go, in `body`. */
+  readonly relocations: Relocation[] | undefined;
+
+  /** `layout`: the numbers code takes from it, or 'template' to leave them to `relocate`. */
+  constructor(private readonly layout: Partial<InterpreterLayout> | 'template' = {}) {
+    this.relocations = layout === 'template' ? [] : undefined;
+  }
+
+  private layoutNumber(field: LayoutField, add: number, shift: number, use: LayoutUse): void {
+    if (this.layout === 'template') {
+      this.relocations!.push({ at: this.body.length, field, add, shift, use });
+      this.body.bytes(PLACEHOLDER);
+    } else {
+      const v = layoutNumber(this.layout, field, add, shift, use);
+      if (use === LayoutUse.Const) this.body.s32(v);
+      else this.body.u32(v);
+    }
+  }
+
+  /** i32.const (layout[field] + add) >>> shift */
+  layoutConst(field: LayoutField, add = 0, shift = 0): this {
+    this.body.byte(Op.I32Const);
+    this.layoutNumber(field, add, shift, LayoutUse.Const);
+    return this;
+  }
+
+  /** A load or store (alignment 2^align) at layout[field] + add past the address on the stack. */
+  memop(op: Op, align: number, field: LayoutField, add = 0): this {
+    this.body.byte(op).u32(align);
+    this.layoutNumber(field, add, 0, LayoutUse.Offset);
+    return this;
+  }
 
   push(name: string, op: Op.Block | Op.Loop | Op.If, type = VOID): void {
     this.body.byte(op).byte(type);
@@ -75,15 +112,17 @@ export class FunctionBuilder {
     this.end('if');
   }
 
-  /** i32.load / i32.store at a constant address (state words: `mem[addr]`). */
-  loadAt(addr: number): this {
-    this.const(0).body.byte(Op.I32Load).u32(2).u32(addr);
-    return this;
+  /** The hart's state word `word` (hart-state.ts). */
+  loadState(word: StateWord): this {
+    return this.const(0).memop(Op.I32Load, 2, 'state', word * 4);
   }
 
-  storeAt(addr: number, value: () => void): void {
+  storeState(word: StateWord, value: () => void): void {
     this.const(0);
     value();
-    this.body.byte(Op.I32Store).u32(2).u32(addr);
+    this.memop(Op.I32Store, 2, 'state', word * 4);
   }
 }
+
+/** A 5-byte LEB128 zero, patched by `relocate`. */
+const PLACEHOLDER = [0x80, 0x80, 0x80, 0x80, 0x00];

@@ -29,12 +29,11 @@ export interface ChainLayout {
 }
 
 export function generateChain(layout: ChainLayout): Uint8Array {
-  const f = new FunctionBuilder();
+  const f = new FunctionBuilder({ state: layout.state });
   const { body } = f;
-  const word = (w: StateWord) => layout.state + w * 4;
   // (Never taken when the dispatcher keeps its promise that pc is in the table.)
   f.set(L_E, Exit.Leave);
-  f.storeAt(word(StateWord.PC), () => f.get(P_PC));
+  f.storeState(StateWord.PC, () => f.get(P_PC));
   f.push('out', Op.Block);
   f.push('next', Op.Loop);
   // s = link + ((pc >>> 2) & (LINK_SLOTS - 1)) * 16
@@ -42,7 +41,7 @@ export function generateChain(layout: ChainLayout): Uint8Array {
   // A pc the table does not hold: back to the dispatcher (the last region's exit and pc stand).
   f.get(L_S).op(Op.I32Load).body.u32(2).u32(0);
   f.get(P_PC).op(Op.I32Ne).br('out', Op.BrIf);
-  f.storeAt(word(StateWord.LINK), () => f.get(L_S));
+  f.storeState(StateWord.LINK, () => f.get(L_S));
   // e = table[entry.index](limit - n, entry.word, dt, ft)
   f.get(P_LIMIT).get(L_N).op(Op.I32Sub);
   f.get(L_S).op(Op.I32Load).body.u32(2).u32(8);
@@ -50,15 +49,15 @@ export function generateChain(layout: ChainLayout): Uint8Array {
   f.get(L_S).op(Op.I32Load).body.u32(2).u32(4);
   body.byte(Op.CallIndirect).u32(0).u32(0);
   f.setLocal(L_E);
-  f.get(L_N).loadAt(word(StateWord.N)).op(Op.I32Add).setLocal(L_N);
+  f.get(L_N).loadState(StateWord.N).op(Op.I32Add).setLocal(L_N);
   // Only Leave and Miss go on, and only while budget is left, at the pc the region left for.
   f.get(L_E).const(Exit.Leave).op(Op.I32Ne).get(L_E).const(Exit.Miss).op(Op.I32Ne).op(Op.I32And).br('out', Op.BrIf);
   f.get(L_N).get(P_LIMIT).op(Op.I32GeS).br('out', Op.BrIf);
-  f.loadAt(word(StateWord.PC)).setLocal(P_PC);
+  f.loadState(StateWord.PC).setLocal(P_PC);
   f.br('next');
   f.end('next');
   f.end('out');
-  f.storeAt(word(StateWord.N), () => f.get(L_N));
+  f.storeState(StateWord.N, () => f.get(L_N));
   f.get(L_E);
   return encodeModule({
     types: [{ params: 4, results: 1 }],

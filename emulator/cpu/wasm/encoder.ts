@@ -141,8 +141,8 @@ export interface ModuleSpec {
   types: FuncType[];
   /** Imported functions ("env", name) with their type index. */
   imports: Array<{ name: string; type: number }>;
-  /** The imported memory ("env", "mem") and its size in 64 KiB pages. */
-  memoryPages: number;
+  /** The imported memory ("env", "mem") and its size in 64 KiB pages; undefined: any size. */
+  memoryPages: number | undefined;
   /** Whether the module imports a table of functions ("env", "table"; for call_indirect). */
   table?: boolean;
   /** Defined functions: type, extra i32 locals, body (without the final `end`), export name. */
@@ -167,7 +167,9 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   section(out, 1, types);
   const imports = new Bytes().u32(spec.imports.length + 1 + (spec.table ? 1 : 0));
   for (const im of spec.imports) imports.name('env').name(im.name).byte(0x00).u32(im.type);
-  imports.name('env').name('mem').byte(0x02).byte(0x01).u32(spec.memoryPages).u32(spec.memoryPages);
+  imports.name('env').name('mem').byte(0x02);
+  if (spec.memoryPages === undefined) imports.byte(0x00).u32(0);
+  else imports.byte(0x01).u32(spec.memoryPages).u32(spec.memoryPages);
   // funcref elements, at least none.
   if (spec.table) imports.name('env').name('table').byte(0x01).byte(0x70).byte(0x00).u32(0);
   section(out, 2, imports);

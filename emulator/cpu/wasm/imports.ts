@@ -25,10 +25,11 @@ export function arithImport(name: string): number {
 
 /**
  * A module of one exported function, `run`, with four i32 parameters and an i32
- * result, importing the bus's memory (`memoryPages`), `memory` and the helpers.
+ * result, importing the bus's memory (`memoryPages`; undefined: any size), `memory`
+ * and the helpers.
  * `locals`: i32 locals besides the parameters.
  */
-export function hartModule(memoryPages: number, body: Bytes, locals: number): Uint8Array {
+export function hartModule(memoryPages: number | undefined, body: Bytes, locals: number): Uint8Array {
   return encodeModule({
     types: [
       { params: 3, results: 1 }, // memory(op, address, value)

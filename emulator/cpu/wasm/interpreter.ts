@@ -30,14 +30,10 @@ import { Exit } from '../interpreter';
 import { FunctionBuilder } from './builder';
 import { Op } from './encoder';
 import { arithImport, hartModule } from './imports';
-import { WasmLayout, memoryAccess } from './memory-access';
+import { type Template } from './layout';
+import { memoryAccess } from './memory-access';
 import { WasmExit } from './region';
 import { compileSem, semSupported } from './sem';
-
-/** Where the interpreter finds a hart's fetch TLB, besides the region layout. */
-export interface InterpreterLayout extends WasmLayout {
-  readonly fetchTlb: number;
-}
 
 /** Why the interpreter function returned; N and PC in the state block say how far it got. */
 export const enum InterpreterExit {
@@ -71,6 +67,14 @@ export interface InterpreterVariant {
   readonly memoryCalls: boolean;
 }
 
+/** Every variant, as the interpreter's templates are built (scripts/gen-interpreter.ts). */
+export const INTERPRETER_VARIANTS: readonly InterpreterVariant[] = [false, true].flatMap((counting) =>
+  [false, true].map((memoryCalls) => ({ counting, memoryCalls })),
+);
+
+/** A variant's name in the built templates. */
+export const variantKey = (v: InterpreterVariant) => `${v.counting ? 'counting' : 'plain'}-${v.memoryCalls ? 'calls' : 'leaves'}`;
+
 // Parameters: budget, pc, 0x80000000 when data accesses are translated (else 0),
 // and 1 to run the first instruction even when marked. Then the locals.
 const P_LIMIT = 0, P_PC = 1, P_DT = 2, P_SKIP = 3;
@@ -86,13 +90,17 @@ const FIELDS: Record<string, { shift: number; mask: number }> = Object.fromEntri
 /** Whether an instruction runs here rather than in slow mode. */
 const runsHere = (d: (typeof INSTRUCTIONS)[number]) => !d.sync && semSupported(d.sem);
 
-/** The module: `run(budget, pc, dataTranslated, skipMarks) → InterpreterExit`. */
-export function generateInterpreter(layout: InterpreterLayout, variant: InterpreterVariant): Uint8Array {
+/**
+ * The module, `run(budget, pc, dataTranslated, skipMarks) → InterpreterExit`, with
+ * the hart's layout left to patch in (layout.ts): the same code serves every hart.
+ * Made at build time (scripts/gen-interpreter.ts).
+ */
+export function generateInterpreterTemplate(variant: InterpreterVariant): Template {
   const { counting, memoryCalls } = variant;
-  const f = new FunctionBuilder();
+  const f = new FunctionBuilder('template');
   const consts = new Map<string, number>();
   let nextLocal = FIXED_LOCALS;
-  const X = layout.state + StateWord.X * 4;
+  const X = StateWord.X * 4;
   const leave = (exit: InterpreterExit) => {
     f.set(L_EXIT, exit);
     f.br('out');
@@ -126,16 +134,15 @@ export function generateInterpreter(layout: InterpreterLayout, variant: Interpre
     },
     regRead: (name: string) => {
       field(name);
-      f.body.byte(Op.I32Load).u32(2).u32(X);
+      f.memop(Op.I32Load, 2, 'state', X);
     },
     regWrite: (name: string, value: () => void) => {
       field(name);
       value();
-      f.body.byte(Op.I32Store).u32(2).u32(X);
+      f.memop(Op.I32Store, 2, 'state', X);
     },
     ...memoryAccess(
       f,
-      layout,
       { a: L_A, o: L_O, v: L_V, c: L_C, dt: P_DT },
       () => leaveHere(InterpreterExit.Fault),
       memoryCalls ? undefined : () => leaveHere(InterpreterExit.Retry),
@@ -193,11 +200,12 @@ export function generateInterpreter(layout: InterpreterLayout, variant: Interpre
     () => vpageOfPc().get(L_VPAGE).op(Op.I32Ne),
     () => {
       vpageOfPc().const(FETCH_TLB_ENTRIES - 1).op(Op.I32And).const(3).op(Op.I32Shl);
-      f.body.byte(Op.LocalTee).u32(L_P).byte(Op.I32Load).u32(2).u32(layout.fetchTlb);
+      f.body.byte(Op.LocalTee).u32(L_P);
+      f.memop(Op.I32Load, 2, 'fetchTlb');
       vpageOfPc().op(Op.I32Ne);
       f.ifThen(() => undefined, () => leave(InterpreterExit.FetchMiss));
       addHeat();
-      f.get(L_P).body.byte(Op.I32Load).u32(2).u32(layout.fetchTlb + 4);
+      f.get(L_P).memop(Op.I32Load, 2, 'fetchTlb', 4);
       f.setLocal(L_DBASE);
       vpageOfPc().setLocal(L_VPAGE);
       if (counting) trailer(Trailer.COUNT_BIAS).setLocal(L_CB);
@@ -347,10 +355,13 @@ export function generateInterpreter(layout: InterpreterLayout, variant: Interpre
     }
   }
   addHeat();
-  f.storeAt(layout.state + StateWord.N * 4, () => f.get(L_N));
-  f.storeAt(layout.state + StateWord.PC * 4, () => f.get(P_PC));
+  f.storeState(StateWord.N, () => f.get(L_N));
+  f.storeState(StateWord.PC, () => f.get(P_PC));
   f.get(L_EXIT);
 
-  // run(limit, pc, dataTranslated, skipMarks)
-  return hartModule(layout.memoryPages, f.body, nextLocal - 4);
+  // run(limit, pc, dataTranslated, skipMarks); a memory of any size. The body is the
+  // module's last bytes but the function's `end`.
+  const bytes = hartModule(undefined, f.body, nextLocal - 4);
+  const at = bytes.length - 1 - f.body.length;
+  return { bytes, relocations: f.relocations!.map((r) => ({ ...r, at: r.at + at })) };
 }

@@ -15,18 +15,6 @@ import { FunctionBuilder } from './builder';
 import { I32, Op } from './encoder';
 import type { SemHost } from './sem';
 
-/** Where a hart's state is in its bus's memory (RAM at offset 0). */
-export interface WasmLayout {
-  readonly ramBase: number;
-  readonly ramSize: number;
-  readonly memoryPages: number;
-  /** Byte offset of the hart's state block (hart-state.ts). */
-  readonly state: number;
-  /** Byte offset of the hart's watch flags per line (Mmu.watchLines). */
-  readonly watchLines: number;
-  readonly codeLines: number;
-}
-
 /** The memory import's operations (methods of the memory unit, called with (address, value)), by number. */
 export const MEMORY_OPS = ['lw', 'lh', 'lhu', 'lb', 'lbu', 'sw', 'sh', 'sb', 'amoAddress', 'amoStore', 'loadReserved', 'storeConditional'] as const;
 /** Function index of the memory import (imported first). */
@@ -77,15 +65,13 @@ const opNumber = (fn: string) => MEMORY_OPS.indexOf(fn as (typeof MEMORY_OPS)[nu
  */
 export function memoryAccess(
   f: FunctionBuilder,
-  layout: WasmLayout,
   L: MemoryLocals,
   onFault: () => void,
   onSlowPath?: () => void,
   watch: boolean | WatchSpan = true,
 ): Pick<SemHost, 'load' | 'store' | 'unit'> {
   const { body } = f;
-  const resv = layout.state + StateWord.RESERVATION * 4;
-  const faultCheck = () => f.ifThen(() => f.loadAt(layout.state + StateWord.FAULT * 4), onFault);
+  const faultCheck = () => f.ifThen(() => f.loadState(StateWord.FAULT), onFault);
   const slowCall = (fn: string, withValue: boolean) => {
     f.const(opNumber(fn)).get(L.a);
     if (withValue) f.get(L.v);
@@ -99,15 +85,15 @@ export function memoryAccess(
   // right by log2(size) moves misaligned bits to the top. Branches to `slow`.
   const memoryCheck = (size: number, watchBit: number, store: boolean) => {
     const shift = ALIGN_LOG2[size];
-    f.get(L.a).const(layout.ramBase | 0).op(Op.I32Sub);
+    f.get(L.a).layoutConst('ramBase').op(Op.I32Sub);
     body.byte(Op.LocalTee).u32(L.o);
     f.get(L.dt).op(Op.I32Or);
     if (shift) f.const(shift).op(Op.I32Rotr);
-    f.const((layout.ramSize - size) >>> shift).op(Op.I32GtU);
+    f.layoutConst('ramSize', -size, shift).op(Op.I32GtU);
     f.br('slow', Op.BrIf);
     const lineCheck = () => {
       f.get(L.o).const(WATCH_LINE_SHIFT).op(Op.I32ShrU);
-      body.byte(Op.I32Load8U).u32(0).u32(layout.watchLines);
+      f.memop(Op.I32Load8U, 0, 'watchLines');
       f.const(watchBit).op(Op.I32And);
       f.br('slow', Op.BrIf);
     };
@@ -132,7 +118,7 @@ export function memoryAccess(
     }
     if (store) {
       f.get(L.o).const(CODE_LINE_SHIFT).op(Op.I32ShrU);
-      body.byte(Op.I32Load8U).u32(0).u32(layout.codeLines);
+      f.memop(Op.I32Load8U, 0, 'codeLines');
       f.br('slow', Op.BrIf);
     }
   };
@@ -188,7 +174,7 @@ export function memoryAccess(
           memoryCheck(4, fn === 'amoAddress' ? WATCH_LOAD | WATCH_STORE : WATCH_LOAD, fn === 'amoAddress');
           if (fn === 'amoAddress') f.get(L.o);
           else {
-            f.storeAt(resv, () => f.get(L.a));
+            f.storeState(StateWord.RESERVATION, () => f.get(L.a));
             f.get(L.o).body.byte(Op.I32Load).u32(2).u32(0);
           }
           f.br('done');
@@ -205,7 +191,7 @@ export function memoryAccess(
           f.ifThen(
             () => {
               f.get(L.a).const(CODE_LINE_SHIFT).op(Op.I32ShrU);
-              body.byte(Op.I32Load8U).u32(0).u32(layout.codeLines);
+              f.memop(Op.I32Load8U, 0, 'codeLines');
             },
             () => {
               slowCall(fn, true);
@@ -218,8 +204,8 @@ export function memoryAccess(
             () => {
               f.get(L.a).get(L.v).body.byte(Op.I32Store).u32(2).u32(0);
               f.ifThen(
-                () => f.loadAt(resv).get(L.a).const(layout.ramBase | 0).op(Op.I32Add).op(Op.I32Eq),
-                () => f.storeAt(resv, () => f.const(-1)),
+                () => f.loadState(StateWord.RESERVATION).get(L.a).layoutConst('ramBase').op(Op.I32Add).op(Op.I32Eq),
+                () => f.storeState(StateWord.RESERVATION, () => f.const(-1)),
               );
             },
           );
@@ -233,8 +219,8 @@ export function memoryAccess(
           f.push('done', Op.Block, I32);
           f.push('slow', Op.Block);
           memoryCheck(4, WATCH_STORE, true);
-          f.loadAt(resv).get(L.a).op(Op.I32Eq).setLocal(L.c);
-          f.storeAt(resv, () => f.const(-1));
+          f.loadState(StateWord.RESERVATION).get(L.a).op(Op.I32Eq).setLocal(L.c);
+          f.storeState(StateWord.RESERVATION, () => f.const(-1));
           f.ifThen(() => f.get(L.c), () => f.get(L.o).get(L.v).body.byte(Op.I32Store).u32(2).u32(0));
           f.const(1).get(L.c).op(Op.I32Sub);
           f.br('done');

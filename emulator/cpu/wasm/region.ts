@@ -37,7 +37,8 @@ import { FunctionBuilder } from './builder';
 import { Bytes, Op } from './encoder';
 import { emitArith } from './arith';
 import { hartModule } from './imports';
-import { WasmLayout, memoryAccess } from './memory-access';
+import type { WasmLayout } from './layout';
+import { memoryAccess } from './memory-access';
 import type { WatchSpan } from '../mmu';
 import { SemHost, compileSem, semSupported } from './sem';
 
@@ -113,7 +114,7 @@ export interface RegionVariant {
 /** The module for one hart: `run(budget, word, dataTranslated ? 0x80000000 : 0, fetchTranslated) → exit`. */
 export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, variant: RegionVariant): Uint8Array {
   const { vbase, span, pcOf, spanWord, included, insns, chains, structures, labelOf } = a;
-  const f = new FunctionBuilder();
+  const f = new FunctionBuilder(layout);
   const { body } = f;
   const push = f.push.bind(f), end = f.end.bind(f), br = f.br.bind(f), set = f.set.bind(f), ifThen = f.ifThen.bind(f);
   const regs = new Map<number, number>();
@@ -261,7 +262,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
         if (r === 0 || r === 32) body.byte(Op.Drop);
         else f.setLocal(regLocal(r));
       },
-      ...memoryAccess(f, layout, MEMORY_LOCALS, () => leaveAt(at, run, WasmExit.Fault), variant.leaveForSlowAccess ? () => leaveAt(at, run, WasmExit.RetryAt) : undefined, variant.watched ?? false),
+      ...memoryAccess(f, MEMORY_LOCALS, () => leaveAt(at, run, WasmExit.Fault), variant.leaveForSlowAccess ? () => leaveAt(at, run, WasmExit.RetryAt) : undefined, variant.watched ?? false),
       jump: (target: () => void) => {
         // A misaligned target traps at the jump: the interpreter runs it in slow mode.
         target();

@@ -12,7 +12,9 @@ import { Exit, InterpreterHart, RunFunction } from '../interpreter';
 import type { Mmu } from '../mmu';
 import { RETRY, TRAP } from '../signals';
 import { hartImports } from './imports';
-import { InterpreterExit, InterpreterLayout, InterpreterVariant, generateInterpreter } from './interpreter';
+import { InterpreterExit, InterpreterVariant, variantKey } from './interpreter';
+import { INTERPRETER_TEMPLATES } from './interpreter.generated';
+import { type InterpreterLayout, type Template, relocate, unpackTemplate } from './layout';
 
 export interface WasmInterpreterHart extends InterpreterHart {
   readonly stateOffset: number;
@@ -23,6 +25,19 @@ type RunExport = (limit: number, pc: number, dt: number, skipMarks: number) => n
 /** One module per layout (most processes have few: harts of same-sized buses share one); bounded. */
 const modules = new Map<string, WebAssembly.Module>();
 const MAX_MODULES = 32;
+
+/** The built templates (scripts/gen-interpreter.ts), unpacked when first used. */
+const templates = new Map<string, Template>();
+function templateOf(variant: InterpreterVariant): Template {
+  const key = variantKey(variant);
+  let t = templates.get(key);
+  if (!t) {
+    const built = INTERPRETER_TEMPLATES[key];
+    if (!built) throw new Error(`wasm interpreter: no built template ${key} (run node out/scripts/gen-interpreter.js)`);
+    templates.set(key, (t = unpackTemplate(built)));
+  }
+  return t;
+}
 
 /** Where the interpreter would find this hart's state, when all of it is in the bus's memory. */
 function layoutOf(h: WasmInterpreterHart, m: Mmu, cache: DecodeCache): InterpreterLayout | undefined {
@@ -50,7 +65,7 @@ export function buildWasmInterpreter(h: WasmInterpreterHart, m: Mmu, cache: Deco
     let mod = modules.get(key);
     if (!mod) {
       if (modules.size >= MAX_MODULES) modules.clear();
-      mod = new WebAssembly.Module(generateInterpreter(layout, variant));
+      mod = new WebAssembly.Module(relocate(templateOf(variant), layout));
       modules.set(key, mod);
     }
     return new WebAssembly.Instance(mod, { env: imports.env }).exports.run as RunExport;
