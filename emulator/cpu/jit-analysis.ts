@@ -144,9 +144,6 @@ export function chainLayout(st: Structure): { loopStart: Map<number, Loop>; loop
 export function analyzeRegion(input: RegionInput) {
   const { pages, vbase, counts } = input;
   const span = pages.length * 1024;
-  const slots: (Slot | undefined)[] = new Array(span);
-  for (let g = 0; g < span; g++) slots[g] = slotAt(pages[g >>> 10], g & 1023);
-  const decoded = (g: number) => g >= 0 && g < span && slots[g] !== undefined;
   const pcOf = (g: number) => (vbase + g * 4) | 0;
   const spanWord = (target: number) => {
     const off = (target - vbase) | 0;
@@ -154,36 +151,36 @@ export function analyzeRegion(input: RegionInput) {
   };
   const countOf = (g: number) => counts[((pages[g >>> 10].ramOffset >>> 2) + (g & 1023)) & (COUNT_SLOTS - 1)];
 
-  // Hot code: straight runs of decoded words (ending at a control or sync word, or a
-  // gap) whose end ran at least HOT_BLOCK times.
-  const hot = new Array<boolean>(span).fill(false);
+  // Hot code: straight runs of decoded words (ending at a control or sync word, an
+  // illegal one, or a gap) whose end ran at least HOT_BLOCK times. Plain loops over
+  // the entries: this runs while the JIT's own code is still cold, where every call
+  // made per word of the span cost (a page has 1,024).
+  const entry = (g: number) => pages[g >>> 10].slots[2 * (g & 1023)];
+  const hot = new Uint8Array(span);
   for (let g = 0; g < span; ) {
-    if (!decoded(g)) {
+    if ((entry(g) & ~JIT_BIT & 0xffffff) === 0) {
       g++;
       continue;
     }
-    let end = g;
+    let end = g, d: InsnDef | undefined;
     for (;;) {
-      const d = slots[end]!.def;
-      if (!d || d.control || d.sync || !decoded(end + 1)) break;
+      const op = entry(end) & 255;
+      d = op === ILLEGAL_OP ? undefined : INSTRUCTIONS[op - 1];
+      if (!d || d.control || d.sync || end + 1 === span || (entry(end + 1) & ~JIT_BIT & 0xffffff) === 0) break;
       end++;
     }
-    const d = slots[end]!.def;
-    const counted = !!d && (d.control || d.sync);
-    const take = !counted || countOf(end) >= HOT_BLOCK;
-    for (let k = g; k <= end; k++) hot[k] = take;
+    // Words another region already holds are left to it; breakpointed words to the interpreter.
+    if (!d || !(d.control || d.sync) || countOf(end) >= HOT_BLOCK) for (let k = g; k <= end; k++) hot[k] = entry(k) & (JIT_BIT | BP_BIT) ? 0 : 1;
     g = end + 1;
   }
-  // Words another region already holds are left to it; breakpointed words to the interpreter.
-  for (let g = 0; g < span; g++) if (hot[g] && pages[g >>> 10].slots[2 * (g & 1023)] & (JIT_BIT | BP_BIT)) hot[g] = false;
-  const included = (g: number) => g >= 0 && g < span && hot[g];
+  const included = (g: number) => g >= 0 && g < span && hot[g] === 1;
 
   // Instructions.
   const insns = new Map<number, Insn>();
   const outsideTargets: number[] = [];
   for (let g = 0; g < span; g++) {
-    if (!included(g)) continue;
-    const slot = slots[g]!;
+    if (!hot[g]) continue;
+    const slot = slotAt(pages[g >>> 10], g & 1023)!;
     const d = slot.def;
     const pc = pcOf(g);
     let kind = Kind.Plain;
@@ -229,7 +226,7 @@ export function analyzeRegion(input: RegionInput) {
     chains = [];
     let cur: number[] = [];
     for (let g = 0; g < span; g++) {
-      if (!included(g)) {
+      if (!hot[g]) {
         if (cur.length) chains.push(cur);
         cur = [];
         continue;
