@@ -6,7 +6,9 @@
  * fresh process (cold V8, as a CLI user sees it; QEMU starts cold too) and is timed
  * from the first instruction to the exit, so start-up is not counted on either
  * side (QEMU's start-up and exit, measured on a program that exits at once, is
- * subtracted). Results go to stdout and to bench/results/cpu.json. A benchmark,
+ * subtracted). Results go to stdout and to bench/results/cpu.json (cpu-x10.json
+ * for --scale 10, cpu-jit.json for --tier jit, cpu-selected.json for named
+ * workloads, and so on). A benchmark,
  * not a test: the machine is noisy, so compare ratios measured in one run.
  *
  * `--scale N` builds the workloads with N times their work (bench/programs/bench.h),
@@ -178,8 +180,9 @@ async function main(): Promise<void> {
   printSummary(rows);
   const outDir = path.join(repoRoot(), 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  // One file per scale and choice of tiers, so that a run of one tier keeps the other's results.
-  const file = path.join(outDir, `cpu${scale === 1 ? '' : `-x${scale}`}${tiers.length === 1 ? `-${tiers[0]}` : ''}.json`);
+  // One file per scale, choice of tiers and whole suite or not, so that a run of one
+  // tier or of a few workloads keeps the suite's results.
+  const file = path.join(outDir, `cpu${scale === 1 ? '' : `-x${scale}`}${tiers.length === 1 ? `-${tiers[0]}` : ''}${names.length ? '-selected' : ''}.json`);
   const tmp = `${file}.tmp`;
   fs.writeFileSync(
     tmp,

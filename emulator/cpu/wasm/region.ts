@@ -171,6 +171,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
   // The dispatch (see DISPATCH_RANGE): br_table[l - first], or br_table[hash(l)]
   // and the chain checks that l is its first word.
   const starts = chains.map((c) => c[0]);
+  const chainIndex = new Map(starts.map((w, k) => [w, k]));
   const first = starts[0], range = starts[starts.length - 1] - first + 1;
   const hash = range > DISPATCH_RANGE ? dispatchHash(starts) : undefined; // (else, or when none: by range)
   const slots = new Array<string>(hash ? 1 << hash.bits : range).fill('miss');
@@ -192,7 +193,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
       body.byte(Op.LocalGet).u32(P_L).byte(Op.I32Const).s32(c[0]).byte(Op.I32Ne);
       br('miss', Op.BrIf);
     }
-    emitChain(c, structures.get(c[0])!);
+    emitChain(c, k, structures.get(c[0])!);
   });
   end('miss');
   // A word without an entry point.
@@ -213,7 +214,20 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
     br('out');
   }
 
-  function emitChain(c: number[], st: Structure): void {
+  /**
+   * Chain k's code. The blocks of the chains after it are still open, each ending
+   * where that chain's code begins, so control passes forward to another chain by
+   * a branch (or by falling through, to the next one); only backward it goes
+   * through the dispatch.
+   */
+  function emitChain(c: number[], k: number, st: Structure): void {
+    const toChain = (tg: number) => {
+      set(P_L, tg);
+      const j = chainIndex.get(tg) ?? -1; // (every label starts a chain)
+      if (j <= k) br('dispatch');
+      else if (j > k + 1 || !atEnd) br(`c${j}`);
+    };
+    let atEnd = false;
     const inChain = new Set(c);
     let run = 0;
     const { loopStart, loopsEndingAt, blocksAt } = chainLayout(st);
@@ -227,10 +241,7 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
         if (st.blocks.has(tg)) return br(`B${tg}`);
       }
       crossCheck(target, page);
-      if (tg >= 0 && labelOf[tg] >= 0) {
-        set(P_L, tg);
-        return br('dispatch');
-      }
+      if (tg >= 0 && labelOf[tg] >= 0) return toChain(tg);
       leave(target, spanWord(target) >= 0 ? Exit.Miss : Exit.Leave);
     };
     const operand = (g: number, field: string): number => {
@@ -369,8 +380,8 @@ export function generateWasmRegion(a: RegionAnalysis, layout: WasmLayout, varian
       flush();
       if (included(next) && labelOf[next] >= 0) {
         crossCheck(nextPc, last >>> 10);
-        set(P_L, next);
-        br('dispatch');
+        atEnd = true;
+        toChain(next);
       } else leave(nextPc, spanWord(nextPc) >= 0 ? Exit.Miss : Exit.Leave);
     }
     if (/^[BL]/.test(f.innermost ?? '')) throw new Error('jit: wasm chain left a construct open');
