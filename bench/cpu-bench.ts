@@ -51,6 +51,8 @@ interface Row {
   jitRatio?: number;
   /** Memory of the machine at the end of a JIT run (RAM and tier overhead), bytes. */
   memory?: MemoryUsage;
+  /** QEMU's start-up and exit subtracted from its runs (the median of this workload's rounds). */
+  qemuOverheadSeconds?: number;
 }
 
 interface ChildResult {
@@ -131,11 +133,15 @@ async function main(): Promise<void> {
       `scale ${scale}; medians of ${runs} (min–max), MIPS`,
   );
 
-  let qemuOverhead = 0;
+  // QEMU's start-up and exit, timed on a program that exits at once, right after
+  // each QEMU run: measured once at the start it varied by a third between runs of
+  // the bench (30–44 ms), which moved QEMU's figures on the short workloads by as much.
+  const exitProgram = qemu ? qemuExitProgram() : undefined;
+  const overheads: number[] = [];
   const rows: Row[] = [];
+  try {
   for (const w of workloads) {
     const elfPath = await w.build();
-    if (qemu && qemuOverhead === 0) qemuOverhead = measureQemuOverhead(qemu);
     const mips: Record<string, number[]> = { interpreter: [], jit: [], qemu: [] };
     let instructions = 0;
     let memory: MemoryUsage | undefined;
@@ -144,8 +150,8 @@ async function main(): Promise<void> {
       reference ??= out;
       if (out !== reference) throw new Error(`${w.name}: ${who} printed different output`);
     };
-    // QEMU's run net of its start-up and exit, if long enough to time.
-    const qemuNet: number[] = [];
+    const qemuTimes: number[] = [];
+    const qemuOverheads: number[] = [];
     // Alternate the engines inside each round, so load changes hit them alike.
     for (let r = 0; r < runs; r++) {
       for (const tier of tiers) {
@@ -156,16 +162,22 @@ async function main(): Promise<void> {
         mips[tier].push(p.instructions / p.seconds / 1e6);
         if (tier === 'jit' || !memory) memory = p.memory;
       }
-      if (qemu) {
+      if (qemu && exitProgram) {
         const q = runQemu(qemu, elfPath);
         same('QEMU', q.output);
-        qemuNet.push(q.seconds - qemuOverhead);
+        qemuTimes.push(q.seconds);
+        qemuOverheads.push(runQemu(qemu, exitProgram.elf).seconds);
       }
     }
+    // QEMU's runs net of its start-up and exit (this workload's median of them), if long enough to time.
+    const overhead = qemuOverheads.length ? median(qemuOverheads) : 0;
+    overheads.push(...qemuOverheads);
+    const qemuNet = qemuTimes.map((t) => t - overhead);
     // (Against a start-up of 50-100 ms, a run of less than 20 ms more is noise.)
     if (qemuNet.length && median(qemuNet) < QEMU_SHORTEST) console.log(`${w.name}: too short to time QEMU on it (${(median(qemuNet) * 1000).toFixed(1)} ms net of start-up): no QEMU figure`);
     else for (const net of qemuNet) mips.qemu.push(instructions / Math.max(net, 1e-6) / 1e6);
     const row: Row = { workload: w.name, instructions, memory };
+    if (qemuOverheads.length) row.qemuOverheadSeconds = overhead;
     if (mips.interpreter.length) row.interpreter = stats(mips.interpreter);
     if (mips.jit.length) row.jit = stats(mips.jit);
     if (mips.qemu.length) {
@@ -177,7 +189,12 @@ async function main(): Promise<void> {
     rows.push(row);
     printRow(row);
   }
+  } finally {
+    exitProgram?.dispose();
+  }
   printSummary(rows);
+  const qemuOverhead = overheads.length ? median(overheads) : 0;
+  if (qemuOverhead) console.log(`QEMU start-up and exit (subtracted, per workload): median ${(qemuOverhead * 1000).toFixed(1)} ms, ${(Math.min(...overheads) * 1000).toFixed(1)}–${(Math.max(...overheads) * 1000).toFixed(1)}`);
   const outDir = path.join(repoRoot(), 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });
   // One file per scale, choice of tiers and whole suite or not, so that a run of one
@@ -221,8 +238,10 @@ function selectWorkloads(names: string[], scale: number): Workload[] {
   return out;
 }
 
-function measureQemuOverhead(qemu: string): number {
+/** A program that ends at once through the test finisher, for timing QEMU's start-up and exit. */
+function qemuExitProgram(): { elf: string; dispose: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvlab-bench-'));
+  const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     // lui t0,0x100; lui t1,0x5; addi t1,t1,0x555; sw t1,0(t0): the finisher's pass code.
     const words = [0x001002b7, 0x00005337, 0x55530313, 0x0062a023];
@@ -232,11 +251,10 @@ function measureQemuOverhead(qemu: string): number {
     const ld = path.join(dir, 'exit.ld');
     fs.writeFileSync(ld, 'ENTRY(_start)\nSECTIONS { . = 0x80000000; .text : { *(.text) } }\n');
     execFileSync('riscv64-unknown-elf-gcc', ['-march=rv32ima_zicsr_zifencei', '-mabi=ilp32', '-nostdlib', '-nostartfiles', '-T', ld, src, '-o', elf]);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) times.push(runQemu(qemu, elf).seconds);
-    return median(times);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    return { elf, dispose };
+  } catch (err) {
+    dispose();
+    throw err;
   }
 }
 
