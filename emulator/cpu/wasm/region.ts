@@ -19,6 +19,10 @@
  *   end
  *   store registers and the exit state
  *
+ * Control passing from one chain to a later one branches to the end of that
+ * chain's block (falls through, to the next); back to an earlier one, it goes
+ * through the dispatch (see emitChain).
+ *
  * Chains keep the JavaScript backend's structure (loops, forward blocks) and its
  * exact counting; the budget is checked at each chain's start and loop heads
  * against what may run before the next check (see `budget`). Loads and stores
