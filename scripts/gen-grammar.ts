@@ -12,6 +12,7 @@ import { INSTRUCTIONS } from '../emulator/isa/table';
 import { CSR_NAMES } from '../emulator/isa/csr-names';
 import { PSEUDO_NAMES } from '../emulator/asm';
 import { repoRoot } from './build-programs';
+import { writeOrCheck } from './generated-file';
 
 const GRAMMAR = path.join(repoRoot(), 'syntaxes', 'riscv-asm.tmLanguage.json');
 
@@ -61,19 +62,8 @@ export function generateGrammar(current: string): string {
 }
 
 function main(): void {
-  const current = fs.readFileSync(GRAMMAR, 'utf8');
-  const next = generateGrammar(current);
-  if (process.argv.includes('--check')) {
-    if (next !== current) {
-      console.error('gen-grammar: syntaxes/riscv-asm.tmLanguage.json is stale; run node out/scripts/gen-grammar.js');
-      process.exitCode = 1;
-    } else console.log('gen-grammar: grammar lists match the instruction table and CSR names');
-    return;
-  }
-  const tmp = `${GRAMMAR}.tmp`;
-  fs.writeFileSync(tmp, next);
-  fs.renameSync(tmp, GRAMMAR);
-  console.log(`gen-grammar: wrote ${path.relative(process.cwd(), GRAMMAR)}`);
+  const next = generateGrammar(fs.readFileSync(GRAMMAR, 'utf8'));
+  writeOrCheck('gen-grammar', GRAMMAR, next, 'grammar lists match the instruction table and CSR names');
 }
 
 if (require.main === module) main();

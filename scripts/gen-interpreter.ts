@@ -8,11 +8,11 @@
  *
  *   node out/scripts/gen-interpreter.js [--check]
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { INTERPRETER_VARIANTS, generateInterpreterTemplate, variantKey } from '../emulator/cpu/wasm/interpreter';
 import { LAYOUT_FIELDS } from '../emulator/cpu/wasm/layout';
 import { repoRoot } from './build-programs';
+import { writeOrCheck } from './generated-file';
 
 const OUT = path.join(repoRoot(), 'emulator', 'cpu', 'wasm', 'interpreter.generated.ts');
 const LINE = 100;
@@ -52,19 +52,7 @@ export function generateInterpreterFile(): string {
 }
 
 function main(): void {
-  const next = generateInterpreterFile();
-  const current = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
-  if (process.argv.includes('--check')) {
-    if (next !== current) {
-      console.error('gen-interpreter: emulator/cpu/wasm/interpreter.generated.ts is stale; run node out/scripts/gen-interpreter.js');
-      process.exitCode = 1;
-    } else console.log('gen-interpreter: the interpreter templates match the generator');
-    return;
-  }
-  const tmp = `${OUT}.tmp`;
-  fs.writeFileSync(tmp, next);
-  fs.renameSync(tmp, OUT);
-  console.log(`gen-interpreter: wrote ${path.relative(process.cwd(), OUT)}`);
+  writeOrCheck('gen-interpreter', OUT, generateInterpreterFile(), 'the interpreter templates match the generator');
 }
 
 if (require.main === module) main();

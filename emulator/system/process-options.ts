@@ -30,7 +30,7 @@ import { parseTier, setDefaultInterpreter, setDefaultJitOptions, setDefaultTier 
  * the interpreter are made to run hot at once, so waiting only costs: a region ran
  * 2–4× slower for its first 5–15 M instructions. Without dynamic tiering V8
  * optimizes every function in the background as soon as it is compiled
- * (`npm run bench` from a cold start: +5 % geomean). Only for the V8 versions known
+ * (`npm run bench` from a cold start: +3–5 % geomean). Only for the V8 versions known
  * to have the flag: an unknown one is reported on stdout, the adapter's DAP channel.
  */
 {

@@ -2,7 +2,7 @@
  * Where generated WebAssembly finds a hart's state in its bus's memory, and code
  * made before those numbers are known: a template whose layout numbers are 5-byte
  * placeholders, listed as relocations and patched in per layout (`relocate`). The
- * interpreter is built that way once, at build time (wasm/interpreter-templates.ts),
+ * interpreter is built that way once, at build time (wasm/interpreter.generated.ts),
  * because generating it on a cold start cost more than running the first million
  * instructions.
  */
