@@ -32,6 +32,18 @@ function snapshot(vm: VirtMachine) {
   };
 }
 
+/**
+ * A loop from t2 = n down to 1 that stores t2 to word (t2 & 63) of `buf` (with
+ * `load`, also adds the next word, read into a1, to a0), then passes.
+ */
+function bufferLoop(buf: number, n: number, load = false): number[] {
+  const body = [i('andi', X.t1, X.t2, 63), i('slli', X.t1, X.t1, 2), r('add', X.t1, X.t1, X.t0), s('sw', X.t2, X.t1, 0)];
+  if (load) body.push(i('lw', X.a1, X.t1, 4), r('add', X.a0, X.a0, X.a1));
+  body.push(i('addi', X.t2, X.t2, -1));
+  const count = n < 2048 ? [i('addi', X.t2, 0, n)] : li(X.t2, n);
+  return [...li(X.t0, buf), ...count, ...body, b('bne', X.t2, 0, -4 * body.length), ...pass()];
+}
+
 /** Runs `words` under a tier in slices of `slice` instructions (exact budgets), up to `max`. */
 function runTier(words: number[], tier: Tier, slice: number, max = 2_000_000): VirtMachine {
   const vm = machine(words, RAM, tier);
@@ -201,18 +213,7 @@ describe('JIT tier against the interpreter', function () {
 
   it('reports a watchpoint hit in a compiled loop at the same instruction and value', () => {
     const buf = RAM + 0x1000;
-    const words = [
-      ...li(X.t0, buf),
-      i('addi', X.t2, 0, 2000),
-      // loop (word 3):
-      i('andi', X.t1, X.t2, 63),
-      i('slli', X.t1, X.t1, 2),
-      r('add', X.t1, X.t1, X.t0),
-      s('sw', X.t2, X.t1, 0),
-      i('addi', X.t2, X.t2, -1),
-      b('bne', X.t2, 0, -20),
-      ...pass(),
-    ];
+    const words = bufferLoop(buf, 2000); // (the loop at word 3)
     const hits = (['interpreter', 'jit'] as Tier[]).map((tier) => {
       const vm = machine(words, RAM, tier);
       const seen: Array<{ retired: number; pc: number; value: number }> = [];
@@ -352,20 +353,7 @@ describe('JIT tier against the interpreter', function () {
 
   it('stays in compiled code for accesses to a watched page that miss the watched 16-byte lines', () => {
     const buf = RAM + 0x1000;
-    const words = [
-      ...li(X.t0, buf),
-      ...li(X.t2, 20_000),
-      // loop (word 4):
-      i('andi', X.t1, X.t2, 63),
-      i('slli', X.t1, X.t1, 2),
-      r('add', X.t1, X.t1, X.t0),
-      s('sw', X.t2, X.t1, 0),
-      i('lw', X.a1, X.t1, 4),
-      r('add', X.a0, X.a0, X.a1),
-      i('addi', X.t2, X.t2, -1),
-      b('bne', X.t2, 0, -28),
-      ...pass(),
-    ];
+    const words = bufferLoop(buf, 20_000, true); // (the loop at word 4)
     const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
       const vm = machine(words, RAM, tier);
       const seen: number[] = [];
@@ -394,17 +382,7 @@ describe('JIT tier against the interpreter', function () {
   it('reports watchpoint hits where the interpreter does as watchpoints come and go between runs', () => {
     // The loop stores to words 0-63 of buf; the watched span changes with each run.
     const buf = RAM + 0x1000;
-    const words = [
-      ...li(X.t0, buf),
-      ...li(X.t2, 20_000),
-      i('andi', X.t1, X.t2, 63),
-      i('slli', X.t1, X.t1, 2),
-      r('add', X.t1, X.t1, X.t0),
-      s('sw', X.t2, X.t1, 0),
-      i('addi', X.t2, X.t2, -1),
-      b('bne', X.t2, 0, -20),
-      ...pass(),
-    ];
+    const words = bufferLoop(buf, 20_000);
     const results = (['interpreter', 'jit'] as Tier[]).map((tier) => {
       const vm = machine(words, RAM, tier);
       const seen: number[] = [];
